@@ -59,9 +59,7 @@ def _create_schema(db: sqlite_utils.Database) -> None:
         pk=("iso3", "source_id"),
         foreign_keys=[("iso3", "states", "iso3"), ("source_id", "sources", "id")],
     )
-    db["aliases"].create(
-        {"id": int, "alias": str, "norm": str, "kind": str, "context": str}, pk="id"
-    )
+    db["aliases"].create({"id": int, "alias": str, "norm": str, "kind": str, "context": str}, pk="id")
     db["alias_states"].create(
         {"alias_id": int, "iso3": str, "position": int},
         pk=("alias_id", "iso3"),
@@ -175,7 +173,9 @@ def _insert(db: sqlite_utils.Database, kb: KnowledgeBase) -> dict[str, int]:
         for g in kb.groups.values()
     )
     db["group_members"].insert_all(
-        {"group_id": g.id, "iso3": m, "position": i} for g in kb.groups.values() for i, m in enumerate(g.members)
+        {"group_id": g.id, "iso3": m, "position": i}
+        for g in kb.groups.values()
+        for i, m in enumerate(g.members)
     )
     db["group_sources"].insert_all(
         {"group_id": g.id, "source_id": s, "position": i}
@@ -211,7 +211,9 @@ def _insert(db: sqlite_utils.Database, kb: KnowledgeBase) -> dict[str, int]:
         for f in kb.facts.values()
     )
     db["fact_sources"].insert_all(
-        {"fact_id": f.id, "source_id": s, "position": i} for f in kb.facts.values() for i, s in enumerate(f.sources)
+        {"fact_id": f.id, "source_id": s, "position": i}
+        for f in kb.facts.values()
+        for i, s in enumerate(f.sources)
     )
     db["places"].insert_all(
         {"name": p.name, "kind": p.kind, "parent": p.parent, "note": p.note} for p in kb.places
@@ -280,7 +282,10 @@ def read_meta(db_path: Path) -> dict[str, str]:
 def ensure_database(knowledge_dir: Path, db_path: Path) -> bool:
     """Rebuild ``db_path`` when it is missing or stale by content hash; return whether it was rebuilt."""
     meta = read_meta(db_path)
-    if meta.get("content_hash") == content_hash(Path(knowledge_dir)) and meta.get("schema_version") == SCHEMA_VERSION:
+    if (
+        meta.get("content_hash") == content_hash(Path(knowledge_dir))
+        and meta.get("schema_version") == SCHEMA_VERSION
+    ):
         return False
     build(knowledge_dir, db_path)
     return True
@@ -300,7 +305,7 @@ def read_knowledge(db_path: Path) -> KnowledgeBase:
 
         def linked(table: str, key: str) -> dict[str, tuple[str, ...]]:
             out: dict[str, list[str]] = {}
-            for row in db.query(f"select {key}, source_id from {table} order by {key}, position"):  # noqa: S608
+            for row in db.query(f"select {key}, source_id from {table} order by {key}, position"):
                 out.setdefault(row[key], []).append(row["source_id"])
             return {k: tuple(v) for k, v in out.items()}
 
@@ -338,7 +343,12 @@ def read_knowledge(db_path: Path) -> KnowledgeBase:
         for r in db.query("select alias_id, iso3 from alias_states order by alias_id, position"):
             alias_codes.setdefault(r["alias_id"], []).append(r["iso3"])
         aliases = [
-            Alias(alias=r["alias"], iso3s=tuple(alias_codes.get(r["id"], [])), kind=r["kind"], context=r["context"] or "")
+            Alias(
+                alias=r["alias"],
+                iso3s=tuple(alias_codes.get(r["id"], [])),
+                kind=r["kind"],
+                context=r["context"] or "",
+            )
             for r in db["aliases"].rows_where(order_by="id")
         ]
         members: dict[str, list[str]] = {}

@@ -85,6 +85,7 @@ EVENT_KINDS = (
     "approval",
     "succession",
     "withdrawal_announced",
+    "withdrawal_reason",
     "withdrawal_parliament_vote",
     "withdrawal_law_signed",
     "withdrawal_notified",
@@ -162,7 +163,9 @@ class _Collector:
     def add(self, name: str, line: int, message: str) -> None:
         self.problems.append(f"{self.dir / name}:{line}: {message}")
 
-    def date(self, name: str, line: int, column: str, value: str, *, required: bool = False) -> dt.date | None:
+    def date(
+        self, name: str, line: int, column: str, value: str, *, required: bool = False
+    ) -> dt.date | None:
         value = value.strip()
         if not value:
             if required:
@@ -240,7 +243,7 @@ def _read_yaml(col: _Collector, name: str) -> Any:
         col.add(name, 0, "file is missing")
         return None
     try:
-        return yaml.load(path.read_text(encoding="utf-8"), Loader=_LineLoader)  # noqa: S506
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=_LineLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         col.add(name, (mark.line + 1) if mark else 1, f"invalid YAML: {getattr(exc, 'problem', exc)}")
@@ -259,7 +262,9 @@ def _check_keys(col: _Collector, name: str, line: int, item: dict[str, Any], key
     return ok
 
 
-def _source_ids(col: _Collector, name: str, line: int, value: Any, known: dict[str, Source]) -> tuple[str, ...]:
+def _source_ids(
+    col: _Collector, name: str, line: int, value: Any, known: dict[str, Source]
+) -> tuple[str, ...]:
     ids = value.split() if isinstance(value, str) else [str(v) for v in (value or [])]
     if not ids:
         col.add(name, line, "names no source")
@@ -276,7 +281,9 @@ def _load_sources(col: _Collector) -> dict[str, Source]:
             col.add("sources.csv", line, f"duplicate source id {row['id']!r}")
             continue
         if row["id"] and not SLUG.match(row["id"]):
-            col.add("sources.csv", line, f"source id {row['id']!r} must be lower-case letters, digits and '-'")
+            col.add(
+                "sources.csv", line, f"source id {row['id']!r} must be lower-case letters, digits and '-'"
+            )
         if row["url"] and not re.match(r"^https?://\S+$", row["url"]):
             col.add("sources.csv", line, f"url {row['url']!r} is not an http(s) URL")
         date = col.date("sources.csv", line, "date", row["date"])
@@ -391,7 +398,11 @@ def _load_aliases(col: _Collector, states: dict[str, State]) -> list[Alias]:
         if row["kind"] not in ALIAS_KINDS:
             col.add(name, line, f"kind {row['kind']!r} is not one of {', '.join(ALIAS_KINDS)}")
         if row["context"] not in ALIAS_CONTEXTS:
-            col.add(name, line, f"context {row['context']!r} is not one of {', '.join(c for c in ALIAS_CONTEXTS if c)}")
+            col.add(
+                name,
+                line,
+                f"context {row['context']!r} is not one of {', '.join(c for c in ALIAS_CONTEXTS if c)}",
+            )
         if row["kind"] == "ambiguous" and len(codes) < 2:
             col.add(name, line, "an ambiguous alias must list at least two states")
         if row["kind"] != "ambiguous" and len(codes) != 1:

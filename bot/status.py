@@ -35,7 +35,9 @@ def status_on(state: State, date: dt.date) -> str:
         if state.withdrawal_notified and state.withdrawal_notified <= date:
             return WITHDRAWAL_PENDING
         # A succession can take effect from independence, before its deposit.
-        if state.consent_deposited and state.consent_deposited <= date or state.consent_method == "succession":
+        if (
+            state.consent_deposited and state.consent_deposited <= date
+        ) or state.consent_method == "succession":
             return PARTY
     if state.consent_deposited and state.consent_deposited <= date:
         return PENDING_ENTRY_INTO_FORCE

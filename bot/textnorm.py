@@ -5,11 +5,15 @@ from __future__ import annotations
 import re
 import unicodedata
 
-_INVISIBLE = re.compile(r"[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
+_INVISIBLE = re.compile(
+    r"[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]"
+)
 _APOSTROPHES = re.compile(r"[\u2018\u2019\u02bc`´]")
 _POSSESSIVE = re.compile(r"'s\b")
 _NON_WORD = re.compile(r"[^a-z0-9]+")
-_FOLD = str.maketrans({"ß": "ss", "ø": "o", "Ø": "o", "æ": "ae", "Æ": "ae", "ł": "l", "Ł": "l", "đ": "d", "ı": "i"})
+_FOLD = str.maketrans(
+    {"ß": "ss", "ø": "o", "Ø": "o", "æ": "ae", "Æ": "ae", "ł": "l", "Ł": "l", "đ": "d", "ı": "i"}
+)
 
 
 def clean(text: str) -> str:
@@ -35,3 +39,14 @@ def normalize(text: str) -> str:
 def tokens(text: str) -> list[str]:
     """The normalised words of ``text``."""
     return normalize(text).split()
+
+
+def case_tokens(text: str) -> list[str]:
+    """The words of ``text`` with their case kept; ``[t.lower() for t in case_tokens(x)] == tokens(x)``."""
+    text = unicodedata.normalize("NFKC", text)
+    text = _INVISIBLE.sub("", text).translate(_FOLD)
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = _APOSTROPHES.sub("'", text)
+    text = re.sub(r"'[sS]\b", "", text).replace("'", "")
+    return [t for t in re.split(r"[^A-Za-z0-9]+", text) if t]

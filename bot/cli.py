@@ -1,0 +1,207 @@
+"""Command line: ``python -m bot check|build|states|ask|console|run|sync``."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from bot import __version__
+
+
+def _date(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a date in YYYY-MM-DD form") from None
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m bot",
+        description="Ottawa Treaty Bot: sourced, date-aware answers about the Mine Ban Convention.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument(
+        "--knowledge", type=Path, help="knowledge directory (default: KNOWLEDGE_DIR or ./knowledge)"
+    )
+    parser.add_argument(
+        "--database", type=Path, help="SQLite path (default: DATABASE_PATH or build/facts.sqlite3)"
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    sub.add_parser("check", help="validate every knowledge file and report all problems")
+    sub.add_parser("build", help="compile the knowledge files into the SQLite database")
+
+    states = sub.add_parser("states", help="every state with its status on a date")
+    states.add_argument("--as-of", type=_date, help="the date to compute status for (default: today, UTC)")
+    states.add_argument("--json", action="store_true", help="print a JSON list instead of a table")
+
+    ask = sub.add_parser("ask", help="answer a question; '-' reads one question per line from stdin")
+    ask.add_argument("question", help="the question, or '-' to read questions from standard input")
+    ask.add_argument("--as-of", type=_date, help="answer as if this date (YYYY-MM-DD) were today")
+    ask.add_argument("--json", action="store_true", help="print JSON (JSON Lines when reading stdin)")
+
+    console = sub.add_parser("console", help="chat with the bot in the terminal, slash commands included")
+    console.add_argument("--as-of", type=_date, help="answer as if this date were today")
+
+    sub.add_parser("run", help="start the Discord bot (needs DISCORD_TOKEN)")
+    sync = sub.add_parser("sync", help="register the slash commands with Discord")
+    sync.add_argument("--guild", type=int, help="sync to this guild only (instant) instead of globally")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line and return the exit status."""
+    args = _parser().parse_args(argv)
+    from bot.settings import SettingsError, load_settings
+
+    try:
+        settings = load_settings()
+    except SettingsError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    knowledge_dir = args.knowledge or settings.knowledge_dir
+    database = args.database or settings.database_path
+    if args.command == "check":
+        return _check(knowledge_dir)
+    if args.command == "build":
+        return _build(knowledge_dir, database)
+    if args.command in ("states", "ask", "console"):
+        from bot.database import ensure_database
+        from bot.knowledge import KnowledgeError
+
+        try:
+            ensure_database(knowledge_dir, database)
+        except KnowledgeError as exc:
+            _print_problems(exc.problems)
+            return 1
+        if args.command == "states":
+            return _states(database, args.as_of, as_json=args.json)
+        if args.command == "ask":
+            return _ask(database, args.question, args.as_of, as_json=args.json)
+        from bot.console import run_console
+
+        return run_console(settings, knowledge_dir=knowledge_dir, database=database, as_of=args.as_of)
+    from bot.discord_app import run_bot, sync_commands
+
+    if args.command == "run":
+        return run_bot(settings, knowledge_dir=knowledge_dir, database=database)
+    return sync_commands(settings, guild_id=args.guild)
+
+
+def _print_problems(problems: Sequence[str]) -> None:
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    print(f"{len(problems)} problem(s) found.", file=sys.stderr)
+
+
+def _check(knowledge_dir: Path) -> int:
+    from bot.knowledge import validate
+
+    report = validate(knowledge_dir)
+    for warning in report.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    if report.problems:
+        _print_problems(report.problems)
+        return 1
+    kb = report.knowledge
+    assert kb is not None
+    print(
+        f"OK: {len(kb.states)} states, {len(kb.aliases)} aliases, {len(kb.groups)} groups, {len(kb.events)} events, "
+        f"{len(kb.facts)} facts, {len(kb.sources)} sources; reviewed {kb.reviewed.isoformat()}."
+    )
+    return 0
+
+
+def _build(knowledge_dir: Path, database: Path) -> int:
+    from bot.database import build
+    from bot.knowledge import KnowledgeError
+
+    try:
+        meta = build(knowledge_dir, database)
+    except KnowledgeError as exc:
+        _print_problems(exc.problems)
+        print(f"Build failed; {database} was left as it was.", file=sys.stderr)
+        return 1
+    print(f"Built {database}: {meta['row_counts']} (content hash {meta['content_hash'][:12]}).")
+    return 0
+
+
+def _today() -> dt.date:
+    return dt.datetime.now(dt.UTC).date()
+
+
+def _states(database: Path, as_of: dt.date | None, *, as_json: bool) -> int:
+    from bot.database import read_knowledge
+    from bot.status import LABELS, STATUSES, status_counts, status_on
+
+    kb = read_knowledge(database)
+    day = as_of or _today()
+    rows = sorted(kb.states.values(), key=lambda s: s.name)
+
+    def iso(value: dt.date | None) -> str | None:
+        return value.isoformat() if value else None
+
+    if as_json:
+        out = [
+            {
+                "iso3": s.iso3,
+                "name": s.name,
+                "status": status_on(s, day),
+                "signed": iso(s.signed),
+                "consent_deposited": iso(s.consent_deposited),
+                "consent_method": s.consent_method,
+                "entry_into_force": iso(s.entry_into_force),
+                "withdrawal_notified": iso(s.withdrawal_notified),
+                "withdrawal_effective": iso(s.withdrawal_effective),
+            }
+            for s in rows
+        ]
+        print(json.dumps(out, ensure_ascii=False, indent=1))
+        return 0
+    header = f"{'ISO':<4} {'State':<34} {'Status':<25} {'Signed':<10} {'Consent':<10} {'Method':<12} {'In force':<10} {'Notice':<10} {'Effective':<10}"
+    print(f"Status of every state on {day.isoformat()}")
+    print(header)
+    print("-" * len(header))
+    for s in rows:
+        print(
+            f"{s.iso3:<4} {s.name[:34]:<34} {status_on(s, day):<25} {iso(s.signed) or '':<10} "
+            f"{iso(s.consent_deposited) or '':<10} {s.consent_method or '':<12} {iso(s.entry_into_force) or '':<10} "
+            f"{iso(s.withdrawal_notified) or '':<10} {iso(s.withdrawal_effective) or '':<10}"
+        )
+    counts = status_counts(rows, day)
+    print()
+    for code in STATUSES:
+        print(f"{code:<25} {counts.get(code, 0):>4}  ({LABELS[code]})")
+    print(f"{'total':<25} {len(rows):>4}")
+    print(
+        f"States Parties (party + withdrawal_pending): {counts.get('party', 0) + counts.get('withdrawal_pending', 0)}"
+    )
+    return 0
+
+
+def _ask(database: Path, question: str, as_of: dt.date | None, *, as_json: bool) -> int:
+    from bot.engine import Engine
+    from bot.render import render_text
+
+    engine = Engine.from_database(database)
+    if question == "-":
+        for line in sys.stdin:
+            line = line.rstrip("\n")
+            answer = engine.ask(line, as_of=as_of)
+            if as_json:
+                print(json.dumps(answer.to_dict(), ensure_ascii=False), flush=True)
+            else:
+                print(render_text(answer, reviewed=engine.kb.reviewed))
+                print("-" * 60, flush=True)
+        return 0
+    answer = engine.ask(question, as_of=as_of)
+    if as_json:
+        print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=1))
+    else:
+        print(render_text(answer, reviewed=engine.kb.reviewed))
+    return 0
