@@ -55,6 +55,17 @@ INJECTION = re.compile(
     r"system prompt)\b|\bsay (that |it s |its )?[a-z ]{2,30} (is|are|was|has|have) (a |an |now |still )?"
     r"(party|parties|member|withdrawn|left)\b|\brepeat after me\b|\brespond (only )?with\b|\bprint your\b"
 )
+NOT_IN_FACT_BASE = re.compile(
+    r"\b(how many (mines|landmines|anti personnel mines|casualties|victims|people|deaths)|biggest|largest|"
+    r"most mines|stockpile sizes?|casualt\w*|killed|deaths?|injur\w*|using (mines|landmines|anti personnel)|"
+    r"laid|laying|planted|planting|minefields?|producers?|manufactur\w*|export\w*|import\w*|cost of|price)\b"
+)
+NEUTRAL_WORDS = frozenset(
+    "is are was were be the a an of in on to and or what about how status treaty convention ottawa mine mines ban "
+    "landmine landmines anti personnel apmbc today now currently current still yet tell me please info information "
+    "regarding re for with as at by its it s this that there their they does do did check update latest compare "
+    "comparison versus vs between difference show give list details summary overview where stand stands".split()
+)
 UNRELATED_TOPICS = re.compile(
     r"\b(capital|population|currency|weather|gdp|economy|football|soccer|cricket|climate|religion|flag|anthem|"
     r"visa|tourism|tourist|time ?zone|king|queen|election|elections|recipe|restaurant|hotel|flight|flights|"
@@ -244,14 +255,23 @@ class Engine:
         scores = I.score_state_intents(ctx.templated)
         top = scores[0]
         unrelated = UNRELATED_TOPICS.search(ctx.norm)
+        if NOT_IN_FACT_BASE.search(ctx.norm) and not I.CUES[I.WITHDRAWAL].search(ctx.templated):
+            names = [s.name for s in ctx.states[:3]]
+            return self._decline(
+                "The fact base covers who is bound by the Convention and when, not figures on mine use, stockpiles, "
+                "production or casualties; the Landmine Monitor publishes those. I can tell you a state's status.",
+                suggestions=[f"Is {n} a party?" for n in names],
+                intent="out_of_scope",
+            )
         if not any(s.cue for s in scores):
-            # A bare name ("poland", "Finland?") asks for its status; other topics are out of scope.
+            # A bare name ("poland", "Finland?", "what about Chad") asks for its status; other topics are out of scope.
+            covered = ctx.found.covered()
             leftover = [
                 t
                 for i, t in enumerate(ctx.found.tokens)
-                if i not in ctx.found.covered() and t not in self.entities.vocabulary and not t.isdigit()
+                if i not in covered and t not in NEUTRAL_WORDS and not t.isdigit()
             ]
-            if unrelated or len(leftover) > 1:
+            if unrelated or leftover:
                 names = [s.name for s in ctx.states[:3]]
                 return self._decline(
                     "I can only tell you about states' status under the Ottawa Mine Ban Convention. "
@@ -337,7 +357,7 @@ class Engine:
                 lead, f"{name} {be} still a **State Party**, but it {have} given notice of withdrawal"
             ) + (
                 f" (on {format_date(state.withdrawal_notified)}); the withdrawal "
-                + self._happens(state.withdrawal_effective, today, "took", "takes")
+                + self._happens(state.withdrawal_effective, today, "took", "will take")
                 + f" effect on {format_date(state.withdrawal_effective)} (Article 20(3)). A state stays bound until "
                 "its withdrawal takes effect."
             )
@@ -345,7 +365,8 @@ class Engine:
             text = s(lead, f"{name} {be} **not a State Party**: it withdrew") + (
                 f", with effect from {format_date(state.withdrawal_effective)} (notice given on "
                 f"{format_date(state.withdrawal_notified)}). It had been bound from "
-                f"{format_date(state.entry_into_force)}."
+                f"{format_date(state.entry_into_force)}; once the withdrawal took effect, the Convention's ban no "
+                "longer bound it."
             )
         elif code == PENDING_ENTRY_INTO_FORCE:
             text = s(lead, f"{name} {have} deposited its instrument of {method}") + (
@@ -481,7 +502,7 @@ class Engine:
     def _withdrawal_suffix(self, state: State, d: dt.date, today: dt.date) -> str:
         if not state.withdrawal_notified:
             return ""
-        effect = self._happens(state.withdrawal_effective, today, "took", "takes")
+        effect = self._happens(state.withdrawal_effective, today, "took", "will take")
         return (
             f" It later withdrew: notice on {format_date(state.withdrawal_notified)}, which {effect} effect on "
             f"{format_date(state.withdrawal_effective)}."
@@ -686,21 +707,65 @@ class Engine:
             )
         )
         fact, fact_score = self._best_fact(ctx)
-        if ordinal is not None and (joined or party_words or "instrument" in norm):
+        meeting = bool(re.search(r"\b(meeting|meetings|msp|conference|conferences|revcon|summit)\b", norm))
+        if NOT_IN_FACT_BASE.search(norm) and not procedural:
+            return self._decline(
+                "The fact base covers who is bound by the Convention and when, and what it says, not figures on mine "
+                "use, stockpiles, production or casualties; the Landmine Monitor publishes those.",
+                suggestions=["How many States Parties are there?", "What does the treaty ban?"],
+                intent="out_of_scope",
+            )
+        if (
+            re.search(r"\b(acced\w*|accession|accessions)\b", norm)
+            and (
+                how_many or re.search(r"\b(ratif\w*|rather|instead|versus|vs|method|methods|how did)\b", norm)
+            )
+            and not ctx.when.is_period
+        ):
+            return self._by_method(ctx)
+        if ordinal is not None and signed and not joined and not meeting:
+            return self._first_signatures(ctx)
+        if ordinal is not None and (joined or party_words or "instrument" in norm) and not meeting:
             return self._nth(ordinal, ctx)
+        if ctx.when.is_period and re.search(
+            r"\b(happen\w*|events?|news|changed?|changes|timeline|going on)\b", norm
+        ):
+            return self._events_in_period(ctx)
+        if ctx.when.is_period and joined and not withdraw and not how_many and not never:
+            return self._joined_in_period(ctx)
         if I.RECENT_CUE.search(norm) and (joined or party_words):
             return self._recent(ctx)
-        if how_many:
-            return self._count(ctx, withdraw=withdraw, signed=signed, never=never)
-        if re.search(r"\bsigned\b.*\b(not|never|but)\b.*\bratif", norm):
+        needed = bool(
+            re.search(r"\b(needed|required|necessary|need|require|does it take|did it take)\b", norm)
+        )
+        if how_many and not (needed and fact and fact_score >= 0.45):
+            target = self._count_target(norm)
+            return self._count(
+                ctx,
+                withdraw=bool(I.CUES[I.WITHDRAWAL].search(target)),
+                signed=bool(I.CUES[I.SIGNED].search(target)),
+                never=bool(I.NEVER.search(target)),
+            )
+        if re.search(
+            r"\b(signed|signatory|signatories)\b.*\b(not|never|but|yet|without|havent|hasnt|didnt|isnt|arent|still)\b.*\bratif",
+            norm,
+        ):
             return self._list_signatories(ctx)
+        if signed and not never and not procedural and listy and not joined:
+            return self._count(ctx, withdraw=False, signed=True, never=False)
         if withdraw and not procedural and (listy or "withdrawals" in norm or not fact):
             return self._list_withdrawn(ctx)
         if never and (party_words or signed or "treaty" in norm or "convention" in norm) and not procedural:
             return self._list_not_parties(ctx, never_signed=signed and not joined)
-        if listy and party_words and not procedural and (fact_score < 0.75):
+        strong_list = bool(re.search(r"\b(which|list|who are|name|names|show)\b", norm))
+        if strong_list and party_words and not procedural and fact_score < 0.6:
             return self._list_parties(ctx)
-        if fact and fact_score >= 0.45:
+        domain = bool(I.TREATY_WORDS.search(norm))
+        if UNRELATED_TOPICS.search(norm) and not re.search(
+            r"\b(treaty|convention|mines?|landmines?|ban)\b", norm
+        ):
+            return self._decline(SCOPE_HINT, intent="out_of_scope")
+        if fact and fact_score >= 0.45 and domain:
             return self._fact(fact, ctx, confidence=fact_score)
         if fact and fact_score >= 0.3 and I.TREATY_WORDS.search(norm):
             suggestions = [self.kb.facts[f].questions[0].capitalize() + "?" for f in self._top_facts(ctx)[:3]]
@@ -714,6 +779,14 @@ class Engine:
                 suggestions=list(dict.fromkeys(suggestions))[:3],
             )
         return self._decline(SCOPE_HINT, intent="out_of_scope")
+
+    @staticmethod
+    def _count_target(norm: str) -> str:
+        """The words that say what to count: from "how many" to the end of that clause."""
+        match = I.HOW_MANY.search(norm)
+        rest = norm[match.end() :] if match else norm
+        clause = re.split(r"\b(before|after|since|on|in|as of|by|when|during)\b", rest)[0]
+        return " ".join(clause.split()[:8])
 
     def _count(self, ctx: _Context, *, withdraw: bool, signed: bool, never: bool) -> Answer:
         d, today = ctx.when.date, ctx.today
@@ -766,6 +839,14 @@ class Engine:
                 + ", ".join(f"{s.name}, from {format_date(s.entry_into_force)}" for s in pending)
                 + f"); counts that go by deposit date give {parties + len(pending)}."
             )
+        ever = [s for s in states if s.consent_deposited and s.consent_deposited <= d]
+        left = [s for s in ever if s.withdrawal_effective and s.withdrawal_effective <= d]
+        if left:
+            text += (
+                f" In all, {len(ever)} states have ratified or acceded; {len(left)} of them later withdrew ("
+                + ", ".join(s.name for s in left)
+                + ")."
+            )
         changes = self._count_changes(d - dt.timedelta(days=365), d)
         if changes:
             text += "\nChanges in the year to that date: " + "; ".join(changes) + "."
@@ -797,7 +878,7 @@ class Engine:
     ) -> str:
         parts = []
         for s in sorted(gone, key=lambda s: (s.withdrawal_effective, s.name)):
-            verb = self._happens(s.withdrawal_effective, today, "effective", "takes effect")
+            verb = self._happens(s.withdrawal_effective, today, "effective", "will take effect on")
             parts.append(
                 f"{s.name} (notice {format_date(s.withdrawal_notified)}, {verb} {format_date(s.withdrawal_effective)})"
             )
@@ -826,6 +907,18 @@ class Engine:
             if first:
                 text += f" The first notices came on {format_date(first)}."
             return self._matched(text, [], [self._depositary_citation([])], 0.85, I.LIST_WITHDRAWN)
+        if ctx.when.is_period and ctx.when.start:
+            start = ctx.when.start
+            in_period = [
+                s
+                for s in gone
+                if start <= s.withdrawal_notified <= d or start <= s.withdrawal_effective <= ctx.when.date
+            ]
+            if in_period:
+                gone = in_period
+            else:
+                text = f"No withdrawal was notified or took effect during {ctx.when.label}."
+                return self._matched(text, [], [self._depositary_citation([])], 0.8, I.LIST_WITHDRAWN)
         done = [s for s in gone if s.withdrawal_effective <= d]
         text = (
             f"**{len(gone)}** states have given notice of withdrawal under Article 20 by {format_date(d)}"
@@ -890,6 +983,91 @@ class Engine:
             "or ask about a state or a group, such as “Which EU members are parties?”."
         )
         return self._matched(text, [], [self._depositary_citation([])], 0.8, I.LIST_PARTIES)
+
+    def _joined_in_period(self, ctx: _Context) -> Answer:
+        start, end = ctx.when.start or ctx.when.date, ctx.when.date
+        deposited = [s for s in self.by_consent if start <= s.consent_deposited <= end]
+        bound = [
+            s for s in self.kb.states.values() if s.entry_into_force and start <= s.entry_into_force <= end
+        ]
+        if not deposited and not bound:
+            last = [s for s in self.by_consent if s.consent_deposited < start][-1:]
+            text = f"No state ratified or acceded during {ctx.when.label}."
+            if last:
+                text += f" The previous one was {last[0].name}, on {format_date(last[0].consent_deposited)}."
+            return self._matched(text, last, [self._depositary_citation(last)], 0.8, I.RECENT)
+        lines = [f"States that joined during {ctx.when.label}:"]
+        for s in deposited:
+            lines.append(
+                f"• {s.name}: {s.consent_method} deposited {format_date(s.consent_deposited)}, bound from "
+                f"{format_date(s.entry_into_force)}"
+            )
+        extra = [s for s in bound if s not in deposited]
+        if extra:
+            lines.append(
+                "Also bound during that period, having deposited earlier: "
+                + ", ".join(f"{s.name} ({format_date(s.entry_into_force)})" for s in extra[:20])
+                + ("…" if len(extra) > 20 else "")
+            )
+        chosen = deposited + extra
+        return self._matched("\n".join(lines), chosen, [self._depositary_citation(chosen)], 0.85, I.RECENT)
+
+    def _events_in_period(self, ctx: _Context) -> Answer:
+        start, end = ctx.when.start or ctx.when.date, ctx.when.date
+        events = [e for e in self.kb.events if start <= e.date <= end and e.kind != "withdrawal_reason"]
+        if not events:
+            text = f"The fact base records no events during {ctx.when.label}."
+            return self._matched(text, [], [self._depositary_citation([])], 0.6, I.TIMELINE)
+        key = {
+            "withdrawal_notified",
+            "withdrawal_effective",
+            "accession",
+            "ratification",
+            "entered_into_force",
+        }
+        ranked = [e for e in events if e.kind in key or not e.iso3] or events
+        lines = [f"Key events during {ctx.when.label}:"]
+        lines += [f"• {format_date(e.date)}: {e.snippet}" for e in ranked]
+        states = [self.kb.states[e.iso3] for e in ranked if e.iso3]
+        citations = [self._depositary_citation(list(dict.fromkeys(states)))]
+        citations += [self._event_citation(e) for e in ranked[:5]]
+        return self._matched("\n".join(lines), list(dict.fromkeys(states)), citations, 0.75, I.TIMELINE)
+
+    def _by_method(self, ctx: _Context) -> Answer:
+        d = ctx.when.date
+        joined = [s for s in self.by_consent if s.consent_deposited <= d]
+        by_method: dict[str, list[State]] = {}
+        for s in joined:
+            by_method.setdefault(s.consent_method or "", []).append(s)
+        lines = [f"By {format_date(d)}, {len(joined)} states had joined the Convention:"]
+        for method in ("ratification", "accession", "acceptance", "approval", "succession"):
+            group = by_method.get(method, [])
+            if not group:
+                continue
+            line = f"• {method}: **{len(group)}**"
+            if len(group) <= 40:
+                line += " (" + ", ".join(s.name for s in sorted(group, key=lambda s: s.name)) + ")"
+            lines.append(line)
+        lines.append(
+            "Signatories join by ratification, acceptance or approval; states that did not sign accede (Article 16)."
+        )
+        return self._matched("\n".join(lines), [], [self._depositary_citation([])], 0.85, I.COUNT)
+
+    def _first_signatures(self, ctx: _Context) -> Answer:
+        signers = sorted((s for s in self.kb.states.values() if s.signed), key=lambda s: (s.signed, s.name))
+        opening = signers[0].signed
+        first_day = [s for s in signers if s.signed == opening]
+        in_ottawa = [s for s in signers if s.signed <= opening + dt.timedelta(days=1)]
+        ratified_first = [s for s in self.by_consent if s.consent_deposited == opening]
+        text = (
+            f"The Convention opened for signature in Ottawa on {format_date(opening)}: {len(first_day)} states "
+            f"signed that day and {len(in_ottawa)} in Ottawa over the two days, Canada, the host, among them. The "
+            f"depositary's list does not order same-day signatures. In all, {len(signers)} states signed before "
+            "signature closed when the Convention entered into force on 1 March 1999."
+        )
+        if ratified_first:
+            text += " " + ", ".join(s.name for s in ratified_first) + " also ratified on the opening day."
+        return self._matched(text, [], [self._depositary_citation([])], 0.75, I.NTH)
 
     def _recent(self, ctx: _Context) -> Answer:
         d = ctx.when.date
@@ -1024,6 +1202,10 @@ class Engine:
             )
             del source
         text = f"**{fact.title}**\n{fact.answer}"
+        if fact.quote and re.search(
+            r"\b(article|art|say|says|said|wording|text|exact|quote|words)\b", ctx.norm
+        ):
+            text += f"\n> “{fact.quote}”"
         return self._matched(text, [], citations, min(1.0, 0.5 + confidence * 0.6), I.FACT)
 
     # ------------------------------------------------------------------ declines and suggestions

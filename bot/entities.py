@@ -88,8 +88,9 @@ class EntityIndex:
     def __init__(self, kb: KnowledgeBase, *, extra_vocabulary: set[str] | None = None) -> None:
         self.kb = kb
         self.exact: dict[tuple[str, ...], list[Target]] = defaultdict(list)
-        self.vocabulary = set(COMMON_WORDS) | (extra_vocabulary or set())
         self._add_all(kb)
+        alias_words = {word for key in self.exact for word in key}
+        self.vocabulary = set(COMMON_WORDS) | ((extra_vocabulary or set()) - alias_words)
         self.max_n = max((len(k) for k in self.exact), default=1)
         self.fuzzy_choices: dict[str, list[str]] = defaultdict(list)
         self.fuzzy_targets: dict[str, Target] = {}
@@ -98,7 +99,7 @@ class EntityIndex:
             if target.case_sensitive or target.kind == PLACE or len(key) > 4:
                 continue
             text = " ".join(key)
-            if len(text) < 5 or text in self.vocabulary:
+            if len(text) < 5 or text in COMMON_WORDS:
                 continue
             self.fuzzy_choices[text[0]].append(text)
             self.fuzzy_targets[text] = target
@@ -148,7 +149,7 @@ class EntityIndex:
             target = Target(GROUP, group.members, group.name, note=group.id)
             self._add(group.name, target)
             for alias in group.aliases:
-                case_sensitive = alias.isupper() and len(alias) <= 4 and alias.lower() in self.vocabulary
+                case_sensitive = alias.isupper() and len(alias) <= 4 and alias.lower() in COMMON_WORDS
                 self._add(
                     alias,
                     Target(

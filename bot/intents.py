@@ -30,12 +30,13 @@ CUES: dict[str, re.Pattern[str]] = {
     STATUS: re.compile(
         r"\b(party|parties|member|members|membership|bound|part of|in the (treaty|convention|ban|mine ban)|"
         r"signed up|status|participat\w*|belong\w*|on board|still in|adhere\w*|covered by|subject to|"
-        r"in it|inside|a signatory or|comply|complies|legally)\b"
+        r"in it|inside|a signatory or|comply|complies|legally|allowed|permitted|obliged|obligat\w*|free to|"
+        r"still bound|where does|stand)\b"
     ),
     SIGNED: re.compile(r"\b(sign|signs|signed|signing|signature|signatory|signatories|put pen)\b"),
     JOINED: re.compile(
-        r"\b(ratif\w*|accede\w*|accession|join|joins|joined|joining|become (a )?(party|member|bound)|"
-        r"became (a )?(party|member|bound)|bound since|bound from|(enter|entered|come|came) into force for|"
+        r"\b(ratif\w*|accede\w*|accession|join|joins|joined|joining|become (a )?(state )?(party|member|bound)|"
+        r"became (a )?(state )?(party|member|bound)|bound since|bound from|(enter|entered|come|came) into force for|"
         r"in force for|consent\w*|succession|deposit\w*|accept\w*|approv\w*)\b"
     ),
     WITHDRAWAL: re.compile(
@@ -45,7 +46,9 @@ CUES: dict[str, re.Pattern[str]] = {
     ),
     TIMELINE: re.compile(
         r"\b(why|reason\w*|motiv\w*|timeline|history|chronolog\w*|what happened|sequence|steps|events|"
-        r"justif\w*|rationale|explain|explanation|background|story|process|how did)\b"
+        r"justif\w*|rationale|explain|explanation|background|story|process|how did|polic(y|ies)|announce\w*|"
+        r"stance|position|plan|plans|planning|parliament|vote|voted|votes|decree|law|bill|statement|"
+        r"sejm|senate|riigikogu|saeima|seimas|eduskunta|rada)\b"
     ),
 }
 WHEN = re.compile(r"\b(when|what date|which date|what year|which year|date|dates|what day|how long ago)\b")
@@ -84,7 +87,10 @@ ORDINAL = re.compile(r"\b(\d{1,3})(?:st|nd|rd|th)\b|\b(" + "|".join(ORDINAL_WORD
 TREATY_WORDS = re.compile(
     r"\b(treaty|treaties|convention|ottawa|mine|mines|landmine|landmines|land mines|ban|apmbc|party|parties|"
     r"ratif\w*|accede\w*|accession|withdr\w*|sign\w*|member\w*|article|articles|depositary|stockpil\w*|"
-    r"clearance|demining|review conference|nobel|icbl|states parties|anti personnel|explosive\w*)\b"
+    r"clearance|demining|review conference|nobel|icbl|states parties|anti personnel|explosive\w*|reservations?|"
+    r"secretariat|implementation support|complian\w*|verif\w*|anti handling|anti vehicle|anti tank|stockpiles?|"
+    r"mined areas?|victims?|transparency|amend\w*|suspen\w*|entry into force|into force|jody williams|"
+    r"provisional\w*|review conferences?|meetings?|msp|president of the convention|binding)\b"
 )
 
 EXEMPLARS: dict[str, list[str]] = {

@@ -71,7 +71,7 @@ EVENT_COLUMNS = {
     "confidence": True,
 }
 PLACE_COLUMNS = {"name": True, "kind": True, "parent": False, "note": True}
-ALIAS_KINDS = ("official", "former", "abbreviation", "common", "demonym", "ambiguous", "name")
+ALIAS_KINDS = ("official", "former", "abbreviation", "common", "demonym", "ambiguous", "name", "institution")
 ALIAS_CONTEXTS = ("", "needs_context", "case_sensitive")
 PLACE_KINDS = ("part_of_state", "territory", "disputed", "not_listed", "region", "fictional")
 EVENT_KINDS = (
