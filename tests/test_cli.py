@@ -1,0 +1,120 @@
+"""The command line, run as users run it: ``python -m bot ...``."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from conftest import KNOWLEDGE, ROOT
+
+
+def run(
+    *args: str, db: Path, stdin: str | None = None, knowledge: Path = KNOWLEDGE
+) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "DATABASE_PATH": str(db), "KNOWLEDGE_DIR": str(knowledge), "DISCORD_TOKEN": ""}
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=120,
+    )
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("cli") / "facts.sqlite3"
+
+
+def test_states_json_on_the_review_date(db: Path) -> None:
+    result = run("states", "--as-of", "2026-11-27", "--json", db=db)
+    assert result.returncode == 0, result.stderr
+    rows = json.loads(result.stdout)
+    assert len(rows) == 197
+    assert Counter(r["status"] for r in rows) == {"party": 161, "withdrawn": 5, "non_party": 31}
+    poland = next(r for r in rows if r["iso3"] == "POL")
+    assert poland == {
+        "iso3": "POL",
+        "name": "Poland",
+        "status": "withdrawn",
+        "signed": "1997-12-04",
+        "consent_deposited": "2012-12-27",
+        "consent_method": "ratification",
+        "entry_into_force": "2013-06-01",
+        "withdrawal_notified": "2025-08-20",
+        "withdrawal_effective": "2026-02-20",
+    }
+    usa = next(r for r in rows if r["iso3"] == "USA")
+    assert usa["signed"] is None and usa["status"] == "non_party"
+
+
+def test_states_text_table_has_counts(db: Path) -> None:
+    result = run("states", "--as-of", "2025-09-15", db=db)
+    assert result.returncode == 0
+    assert "withdrawal_pending           5" in result.stdout
+    assert "States Parties (party + withdrawal_pending): 165" in result.stdout
+
+
+def test_ask_json_contract(db: Path) -> None:
+    result = run("ask", "has Finland left?", "--json", "--as-of", "2026-11-27", db=db)
+    assert result.returncode == 0, result.stderr
+    answer = json.loads(result.stdout)
+    assert {"answer", "matched", "states", "citations", "confidence", "suggestions"} <= set(answer)
+    assert answer["matched"] is True
+    assert answer["states"] == ["FIN"]
+    assert "10 January 2026" in answer["answer"]
+    assert all({"title", "url", "date"} <= set(c) for c in answer["citations"])
+    assert answer["citations"][0]["url"].startswith("https://treaties.un.org/")
+
+
+def test_ask_text_shows_numbered_sources(db: Path) -> None:
+    result = run("ask", "Is Poland a party?", "--as-of", "2025-09-15", db=db)
+    assert result.returncode == 0
+    assert "will take effect on 20 February 2026" in result.stdout
+    assert "Sources:\n[1] Status of treaties" in result.stdout
+
+
+def test_ask_reads_questions_from_stdin_in_order(db: Path) -> None:
+    questions = "Is Tonga a party?\n\nwhat is the capital of France\nHow many states parties are there?\n"
+    result = run("ask", "-", "--json", "--as-of", "2025-09-15", db=db, stdin=questions)
+    assert result.returncode == 0, result.stderr
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(lines) == 4
+    assert lines[0]["states"] == ["TON"] and "not yet bound" in lines[0]["answer"]
+    assert lines[1]["matched"] is False
+    assert lines[2]["matched"] is False
+    assert "165" in lines[3]["answer"]
+
+
+@pytest.mark.parametrize("command", ["check", "build", "states", "ask", "console", "run", "sync"])
+def test_help_for_every_command(command: str, db: Path) -> None:
+    result = run(command, "--help", db=db)
+    assert result.returncode == 0
+    assert "usage: python -m bot" in result.stdout
+
+
+def test_check_reports_problems_and_fails(knowledge_copy: Path, db: Path) -> None:
+    path = knowledge_copy / "states.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace("FRA,France,", "DEU,France,"), encoding="utf-8")
+    result = run("check", db=db, knowledge=knowledge_copy)
+    assert result.returncode == 1
+    assert f"{path}:" in result.stderr and "duplicate ISO code 'DEU'" in result.stderr
+
+
+def test_check_passes_on_the_real_files(db: Path) -> None:
+    result = run("check", db=db)
+    assert result.returncode == 0
+    assert result.stdout.startswith("OK: 197 states")
+
+
+def test_bad_date_argument_is_a_clear_error(db: Path) -> None:
+    result = run("states", "--as-of", "27/11/2026", db=db)
+    assert result.returncode == 2
+    assert "is not a date in YYYY-MM-DD form" in result.stderr
