@@ -26,7 +26,7 @@ from bot.status import (
     SIGNATORY,
     WITHDRAWAL_PENDING,
     WITHDRAWN,
-    count_states_parties,
+    PartyTimeline,
     status_on,
 )
 from bot.textnorm import clean, fold, normalize
@@ -118,6 +118,7 @@ class Engine:
             (s for s in kb.states.values() if s.consent_deposited),
             key=lambda s: (s.consent_deposited, s.name),
         )
+        self.timeline = PartyTimeline(kb.states.values())
         self.events_by_state: dict[str, list[Event]] = {}
         for event in kb.events:
             if event.iso3:
@@ -823,7 +824,7 @@ class Engine:
             outside = [s for s in states if not (s.consent_deposited and s.consent_deposited <= d)]
             text = f"**{len(outside)}** of the {len(states)} states had never joined the Convention by {format_date(d)}."
             return self._matched(text, [], [self._depositary_citation([])], 0.85, I.COUNT)
-        parties = count_states_parties(states, d)
+        parties = self.timeline.count_on(d)
         pending = [s for s in states if status_on(s, d) == PENDING_ENTRY_INTO_FORCE]
         leaving = [s for s in states if status_on(s, d) == WITHDRAWAL_PENDING]
         text = f"There {verb} **{parties} States Parties** on {format_date(d)}."
@@ -853,22 +854,10 @@ class Engine:
         return self._matched(text, [], [self._depositary_citation([])], 0.92, I.COUNT)
 
     def _count_changes(self, start: dt.date, end: dt.date) -> list[str]:
-        days = sorted(
-            {
-                day
-                for s in self.kb.states.values()
-                for day in (s.entry_into_force, s.withdrawal_effective)
-                if day and start < day <= end
-            }
-        )
         out = []
-        for day in days:
-            before = count_states_parties(self.kb.states.values(), day - dt.timedelta(days=1))
-            after = count_states_parties(self.kb.states.values(), day)
+        for day, before, after in self.timeline.changes(start, end):
             who = [
-                s.name
-                for s in self.kb.states.values()
-                if s.entry_into_force == day or s.withdrawal_effective == day
+                s.name for s in self.kb.states.values() if day in (s.entry_into_force, s.withdrawal_effective)
             ]
             out.append(f"{format_date(day)}: {before} → {after} ({', '.join(who)})")
         return out
@@ -976,7 +965,7 @@ class Engine:
 
     def _list_parties(self, ctx: _Context) -> Answer:
         d = ctx.when.date
-        parties = count_states_parties(self.kb.states.values(), d)
+        parties = self.timeline.count_on(d)
         text = (
             f"There are **{parties} States Parties** on {format_date(d)} — too many to list here. "
             "Use `/parties` in Discord (it attaches the full list as a CSV file) or `python -m bot states`, "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from collections import Counter
 from collections.abc import Iterable
@@ -64,3 +65,40 @@ def count_states_parties(states: Iterable[State], date: dt.date) -> int:
 def ever_consented(state: State, date: dt.date) -> bool:
     """Whether ``state`` had deposited consent by ``date`` (even if it later withdrew)."""
     return bool(state.consent_deposited and state.consent_deposited <= date)
+
+
+class PartyTimeline:
+    """The number of States Parties on any date, answered by bisection over precomputed changes."""
+
+    def __init__(self, states: Iterable[State]) -> None:
+        deltas: dict[dt.date, int] = {}
+        for state in states:
+            if not state.entry_into_force or not state.consent_deposited:
+                continue
+            bound = state.entry_into_force
+            if state.consent_method != "succession":
+                bound = max(bound, state.consent_deposited)
+            deltas[bound] = deltas.get(bound, 0) + 1
+            if state.withdrawal_effective:
+                deltas[state.withdrawal_effective] = deltas.get(state.withdrawal_effective, 0) - 1
+        self.days = sorted(deltas)
+        self.totals: list[int] = []
+        running = 0
+        for day in self.days:
+            running += deltas[day]
+            self.totals.append(running)
+
+    def count_on(self, date: dt.date) -> int:
+        """States Parties on ``date`` (``party`` plus ``withdrawal_pending``)."""
+        index = bisect.bisect_right(self.days, date)
+        return self.totals[index - 1] if index else 0
+
+    def changes(self, start: dt.date, end: dt.date) -> list[tuple[dt.date, int, int]]:
+        """``(day, before, after)`` for every day in ``(start, end]`` on which the count changed."""
+        out = []
+        for day in self.days[bisect.bisect_right(self.days, start) : bisect.bisect_right(self.days, end)]:
+            before = self.count_on(day - dt.timedelta(days=1))
+            after = self.count_on(day)
+            if before != after:
+                out.append((day, before, after))
+        return out

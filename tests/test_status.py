@@ -93,3 +93,22 @@ def test_august_2007_counts_consented_but_not_in_force_separately() -> None:
 
 def test_poland_still_pending_on_3_february_2026() -> None:
     assert status_on(KB.states["POL"], D("2026-02-03")) == "withdrawal_pending"
+
+
+def test_party_timeline_agrees_with_status_on_every_boundary() -> None:
+    from bot.status import PartyTimeline
+
+    timeline = PartyTimeline(STATES)
+    days = {D("1999-02-28"), D("2026-11-27")}
+    for state in STATES:
+        for day in (state.entry_into_force, state.consent_deposited, state.withdrawal_effective):
+            if day:
+                days.update({day, day - dt.timedelta(days=1)})
+    for day in days:
+        assert timeline.count_on(day) == count_states_parties(STATES, day), day
+    assert timeline.changes(D("2025-11-27"), D("2026-11-27")) == [
+        (D("2025-12-01"), 165, 166),
+        (D("2025-12-27"), 166, 163),
+        (D("2026-01-10"), 163, 162),
+        (D("2026-02-20"), 162, 161),
+    ]
