@@ -90,7 +90,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     if args.command == "run":
         return run_bot(settings, knowledge_dir=knowledge_dir, database=database)
-    return sync_commands(settings, guild_id=args.guild)
+    return sync_commands(settings, guild_id=args.guild, knowledge_dir=knowledge_dir, database=database)
 
 
 def _print_problems(problems: Sequence[str]) -> None:

@@ -8,13 +8,18 @@ from bot.answers import Answer, Citation
 from bot.dates import format_date
 
 
-def citation_line(number: int, citation: Citation) -> str:
-    """``[1] Title, Publisher, 3 February 2026 (locator). URL``."""
+def citation_detail(citation: Citation) -> str:
+    """``Publisher, 3 February 2026 (locator)``."""
     date = format_date(dt.date.fromisoformat(citation.date)) if citation.date else "undated"
     if citation.accessed:
         date = f"undated, accessed {date}"
     locator = f" ({citation.locator})" if citation.locator else ""
-    return f"[{number}] {citation.title}, {citation.publisher}, {date}{locator}. {citation.url}"
+    return f"{citation.publisher}, {date}{locator}"
+
+
+def citation_line(number: int, citation: Citation) -> str:
+    """``[1] Title, Publisher, 3 February 2026 (locator). URL``."""
+    return f"[{number}] {citation.title}, {citation_detail(citation)}. {citation.url}"
 
 
 def snippet_text(citation: Citation) -> str:
