@@ -352,3 +352,36 @@ async def test_messages_without_a_mention_are_ignored(harness) -> None:
     harness["bot"]._connection.parse_message_create(P.message("has Finland left?"))
     await asyncio.sleep(0.05)
     assert harness["sent"] == []
+
+
+async def test_event_loop_keeps_ticking_during_a_reload(harness) -> None:
+    path = harness["knowledge"] / "facts.yaml"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("in equal shares", "in two equal shares"), encoding="utf-8"
+    )
+    gaps: list[float] = []
+    loop = asyncio.get_running_loop()
+    done = asyncio.Event()
+
+    async def ticker() -> None:
+        last = loop.time()
+        while not done.is_set():
+            await asyncio.sleep(0.005)
+            now = loop.time()
+            gaps.append(now - last)
+            last = now
+
+    task = asyncio.create_task(ticker())
+    result = await harness["store"].reload(user_id="test", user_name="test")
+    done.set()
+    await task
+    assert result.ok and "fact changed: nobel" in result.changes
+    assert len(gaps) > 5
+    assert max(gaps) < 0.05, f"the loop stalled for {max(gaps) * 1000:.0f} ms"
+
+
+async def test_two_reloads_run_one_after_the_other(harness) -> None:
+    store = harness["store"]
+    first, second = await asyncio.gather(store.reload(user_id="a"), store.reload(user_id="b"))
+    assert first.ok and second.ok
+    assert second.hash_before == first.hash_after
