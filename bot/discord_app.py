@@ -212,6 +212,7 @@ class ShardedTreatyBot(TreatyBotMixin, commands.AutoShardedBot):
 
 def create_bot(settings: Settings, *, knowledge_dir: Path, database: Path) -> TreatyBot | ShardedTreatyBot:
     """A bot with its fact store loaded (building the database if it is missing or stale)."""
+    discord.VoiceClient.warn_nacl = False  # the bot has no voice features
     store = FactStore(knowledge_dir=knowledge_dir, database=database)
     replies = CommandReplies(store)
     cls = ShardedTreatyBot if settings.sharded else TreatyBot
@@ -290,14 +291,21 @@ def sync_commands(settings: Settings, *, guild_id: int | None, knowledge_dir: Pa
             except discord.LoginFailure:
                 log.error("Discord rejected the token (401 Unauthorized). Check DISCORD_TOKEN in .env.")
                 return 1
-            if guild_id:
-                guild = discord.Object(id=guild_id)
-                bot.tree.copy_global_to(guild=guild)
-                synced = await bot.tree.sync(guild=guild)
-                print(f"Synced {len(synced)} commands to guild {guild_id}.")
-            else:
-                synced = await bot.tree.sync()
-                print(f"Synced {len(synced)} global commands (they can take up to an hour to appear).")
+            try:
+                if guild_id:
+                    guild = discord.Object(id=guild_id)
+                    bot.tree.copy_global_to(guild=guild)
+                    synced = await bot.tree.sync(guild=guild)
+                    print(f"Synced {len(synced)} commands to guild {guild_id}.")
+                else:
+                    synced = await bot.tree.sync()
+                    print(f"Synced {len(synced)} global commands (they can take up to an hour to appear).")
+            except discord.Forbidden:
+                log.error("Discord refused the sync: invite the bot with the applications.commands scope.")
+                return 1
+            except discord.HTTPException as exc:
+                log.error("Discord refused the sync: HTTP %s %s", exc.status, exc.text)
+                return 1
         return 0
 
     return asyncio.run(main())
