@@ -162,7 +162,7 @@ class FactStore:
             result = await asyncio.to_thread(self._rebuild)
             if result.ok and isinstance(result, _Rebuilt):
                 self.engine = result.engine
-            self.audit.record(user_id=user_id, user_name=user_name, result=result)
+            await asyncio.to_thread(self.audit.record, user_id=user_id, user_name=user_name, result=result)
             return result
 
     def _rebuild(self) -> ReloadResult:

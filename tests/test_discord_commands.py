@@ -368,7 +368,7 @@ async def test_event_loop_keeps_ticking_during_a_reload(harness) -> None:
         while not done.is_set():
             await asyncio.sleep(0.005)
             now = loop.time()
-            gaps.append(now - last)
+            gaps.append(now - last - 0.005)  # how much longer than asked the loop took to come back
             last = now
 
     task = asyncio.create_task(ticker())
@@ -377,6 +377,7 @@ async def test_event_loop_keeps_ticking_during_a_reload(harness) -> None:
     await task
     assert result.ok and "fact changed: nobel" in result.changes
     assert len(gaps) > 5
+    print(f"max loop stall during reload: {max(gaps) * 1000:.1f} ms")
     assert max(gaps) < 0.05, f"the loop stalled for {max(gaps) * 1000:.0f} ms"
 
 
