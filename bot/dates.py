@@ -52,9 +52,26 @@ class DateQuery:
         return self.start is not None and self.start != self.date
 
 
+_MONTH_NAMES = (
+    "",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
 def format_date(value: dt.date) -> str:
     """``20 February 2026``: day without a leading zero, English month, four-digit year."""
-    return f"{value.day} {calendar.month_name[value.month]} {value.year}"
+    return f"{value.day} {_MONTH_NAMES[value.month]} {value.year}"
 
 
 def _month(name: str) -> int:
@@ -143,7 +160,7 @@ def _label(kind: str, start: dt.date, end: dt.date, m: re.Match[str]) -> str:
     if start == end:
         return format_date(start)
     if kind == "month":
-        return f"{calendar.month_name[start.month]} {start.year}"
+        return f"{_MONTH_NAMES[start.month]} {start.year}"
     return str(start.year)
 
 

@@ -5,8 +5,10 @@ Plain Python with no Discord import, shared by the CLI, the console, the bot and
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import re
+from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,6 +34,7 @@ from bot.status import (
 from bot.textnorm import clean, fold, normalize
 
 MAX_QUESTION_CHARS = 500
+ANSWER_CACHE_SIZE = 2048
 DECLINE_BELOW = 0.5
 SCOPE_HINT = (
     "I answer questions about the Ottawa Mine Ban Convention: who is a State Party, who signed, "
@@ -129,6 +132,7 @@ class Engine:
         self.fact_keywords: dict[str, list[str]] = {
             fact.id: [normalize(k) for k in fact.keywords if normalize(k)] for fact in kb.facts.values()
         }
+        self._cache: OrderedDict[tuple[str, dt.date], Answer] = OrderedDict()
         self.facts_by_article: dict[int, list[Fact]] = {}
         for fact in kb.facts.values():
             if fact.article:
@@ -146,6 +150,18 @@ class Engine:
         """Answer ``question`` as if today were ``as_of`` (default: today, UTC). Never raises on bad input."""
         today = as_of or self.clock()
         raw = question if isinstance(question, str) else str(question)
+        key = (raw, today)
+        cached = self._cache.get(key)
+        if cached is not None:
+            self._cache.move_to_end(key)
+            return copy.copy(cached)
+        answer = self._ask(raw, today)
+        self._cache[key] = answer
+        if len(self._cache) > ANSWER_CACHE_SIZE:
+            self._cache.popitem(last=False)
+        return copy.copy(answer)
+
+    def _ask(self, raw: str, today: dt.date) -> Answer:
         truncated = len(raw) > MAX_QUESTION_CHARS
         raw = clean(raw[: MAX_QUESTION_CHARS * 4])[:MAX_QUESTION_CHARS]
         answer = self._answer(raw, today, truncated)

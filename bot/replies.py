@@ -70,6 +70,7 @@ class CommandReplies:
     def __init__(self, store: FactStore, *, clock: Callable[[], dt.date] | None = None) -> None:
         self.store = store
         self.clock = clock or (lambda: dt.datetime.now(dt.UTC).date())
+        self._choices: dict[tuple[str, str], list[tuple[str, str]]] = {}
 
     # -- helpers
     def _footer(self, answer: Answer | None, on: dt.date) -> str:
@@ -125,8 +126,18 @@ class CommandReplies:
 
     def state_choices(self, current: str) -> list[tuple[str, str]]:
         """Autocomplete for a state: at most 25 (name, value) pairs, names at most 100 characters."""
-        names = {iso3: state.name for iso3, state in self.store.kb.states.items()}
         current = clean(current)[:100]
+        key = (self.store.kb.content_hash, current.lower())
+        cached = self._choices.get(key)
+        if cached is None:
+            cached = self._state_choices(current)
+            if len(self._choices) > 4096:
+                self._choices.clear()
+            self._choices[key] = cached
+        return list(cached)
+
+    def _state_choices(self, current: str) -> list[tuple[str, str]]:
+        names = {iso3: state.name for iso3, state in self.store.kb.states.items()}
         if not current:
             ordered = sorted(names.items(), key=lambda kv: kv[1])[:AUTOCOMPLETE_LIMIT]
         else:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import gc
 import sqlite3
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -149,6 +150,9 @@ class FactStore:
         self.database = Path(database)
         ensure_database(self.knowledge_dir, self.database)
         self.engine = Engine(read_knowledge(self.database))
+        # The fact base is long-lived: keep it out of the collector's full passes, which would
+        # otherwise stall the event loop while a reload's worker thread holds the GIL.
+        gc.freeze()
         self.audit = AuditLog(audit_path or self.database.with_name("audit.sqlite3"))
         self._lock = asyncio.Lock()
 
@@ -162,6 +166,7 @@ class FactStore:
             result = await asyncio.to_thread(self._rebuild)
             if result.ok and isinstance(result, _Rebuilt):
                 self.engine = result.engine
+                gc.freeze()
             await asyncio.to_thread(self.audit.record, user_id=user_id, user_name=user_name, result=result)
             return result
 

@@ -75,6 +75,7 @@ class DiscordDouble:
         self.ready = asyncio.Event()
         self._changed = asyncio.Condition()
         self._ids = itertools.count(1)
+        self._callback_waiters: dict[str, asyncio.Future[float]] = {}
         self.app = web.Application()
         self.app.router.add_route("*", "/api/v10/{tail:.*}", self._rest)
         self.app.router.add_get("/", self._gateway)
@@ -144,6 +145,12 @@ class DiscordDouble:
             if r.path == f"/interactions/{interaction_id}/" + r.path.split("/")[3] + "/callback"
         ]
 
+    def expect_callback(self, interaction_id: str) -> asyncio.Future[float]:
+        """A future that resolves to the time the interaction's first successful callback arrived."""
+        future: asyncio.Future[float] = asyncio.get_running_loop().create_future()
+        self._callback_waiters[interaction_id] = future
+        return future
+
     async def _notify(self) -> None:
         async with self._changed:
             self._changed.notify_all()
@@ -182,6 +189,10 @@ class DiscordDouble:
         self.requests.append(recorded)
         response = await self._faulted(recorded, request) or await self._route(recorded)
         recorded.status = response.status
+        if response.status == 200 and recorded.path.endswith("/callback"):
+            waiter = self._callback_waiters.pop(recorded.path.split("/")[2], None)
+            if waiter is not None and not waiter.done():
+                waiter.set_result(time.perf_counter())
         await self._notify()
         return response
 
