@@ -227,14 +227,23 @@ def _no_token_message() -> str:
     )
 
 
-def run_bot(settings: Settings, *, knowledge_dir: Path, database: Path) -> int:
-    """Start the bot; return the exit status. SIGINT and SIGTERM close it cleanly."""
+def _prepare(
+    settings: Settings, *, knowledge_dir: Path, database: Path
+) -> TreatyBot | ShardedTreatyBot | None:
+    """Logging, endpoints and the bot; None (after saying why) when there is no token."""
     if not settings.has_token:
         print(_no_token_message(), file=sys.stderr)
-        return 2
+        return None
     discord.utils.setup_logging(level=getattr(logging, settings.log_level))
     apply_endpoints(settings)
-    bot = create_bot(settings, knowledge_dir=knowledge_dir, database=database)
+    return create_bot(settings, knowledge_dir=knowledge_dir, database=database)
+
+
+def run_bot(settings: Settings, *, knowledge_dir: Path, database: Path) -> int:
+    """Start the bot; return the exit status. SIGINT and SIGTERM close it cleanly."""
+    bot = _prepare(settings, knowledge_dir=knowledge_dir, database=database)
+    if bot is None:
+        return 2
 
     async def main() -> int:
         loop = asyncio.get_running_loop()
@@ -277,12 +286,9 @@ def run_bot(settings: Settings, *, knowledge_dir: Path, database: Path) -> int:
 
 def sync_commands(settings: Settings, *, guild_id: int | None, knowledge_dir: Path, database: Path) -> int:
     """Register the slash commands with Discord, globally or to one guild."""
-    if not settings.has_token:
-        print(_no_token_message(), file=sys.stderr)
+    bot = _prepare(settings, knowledge_dir=knowledge_dir, database=database)
+    if bot is None:
         return 2
-    discord.utils.setup_logging(level=getattr(logging, settings.log_level))
-    apply_endpoints(settings)
-    bot = create_bot(settings, knowledge_dir=knowledge_dir, database=database)
 
     async def main() -> int:
         async with bot:

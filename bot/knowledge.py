@@ -428,27 +428,37 @@ def _load_aliases(col: _Collector, states: dict[str, State]) -> list[Alias]:
     return aliases
 
 
-def _load_groups(col: _Collector, states: dict[str, State], sources: dict[str, Source]) -> dict[str, Group]:
-    name = "groups.yaml"
+def _yaml_items(
+    col: _Collector, name: str, key: str, keys: dict[str, bool]
+) -> Iterator[tuple[int, str, dict[str, Any]]]:
+    """``(line, id, item)`` for each valid mapping in the top-level ``key`` list of a YAML file."""
     data = _read_yaml(col, name)
-    groups: dict[str, Group] = {}
     if data is None:
-        return groups
-    items = data.get("groups") if isinstance(data, dict) else None
+        return
+    items = data.get(key) if isinstance(data, dict) else None
     if not isinstance(items, list):
-        col.add(name, 1, "expected a top-level 'groups' list")
-        return groups
+        col.add(name, 1, f"expected a top-level {key!r} list")
+        return
+    seen: set[str] = set()
     for item in items:
         if not isinstance(item, dict):
-            col.add(name, 1, "each group must be a mapping")
+            col.add(name, 1, f"each entry of {key!r} must be a mapping")
             continue
         line = item.get("__line__", 1)
-        if not _check_keys(col, name, line, item, GROUP_KEYS):
+        if not _check_keys(col, name, line, item, keys):
             continue
-        gid = str(item["id"])
-        if gid in groups:
-            col.add(name, line, f"duplicate group id {gid!r}")
+        item_id = str(item["id"])
+        if item_id in seen:
+            col.add(name, line, f"duplicate {key[:-1]} id {item_id!r}")
             continue
+        seen.add(item_id)
+        yield line, item_id, item
+
+
+def _load_groups(col: _Collector, states: dict[str, State], sources: dict[str, Source]) -> dict[str, Group]:
+    name = "groups.yaml"
+    groups: dict[str, Group] = {}
+    for line, gid, item in _yaml_items(col, name, "groups", GROUP_KEYS):
         members = tuple(str(m) for m in item.get("members") or [])
         for member in members:
             if member not in states:
@@ -501,25 +511,8 @@ def _load_events(col: _Collector, states: dict[str, State], sources: dict[str, S
 
 def _load_facts(col: _Collector, sources: dict[str, Source]) -> dict[str, Fact]:
     name = "facts.yaml"
-    data = _read_yaml(col, name)
     facts: dict[str, Fact] = {}
-    if data is None:
-        return facts
-    items = data.get("facts") if isinstance(data, dict) else None
-    if not isinstance(items, list):
-        col.add(name, 1, "expected a top-level 'facts' list")
-        return facts
-    for item in items:
-        if not isinstance(item, dict):
-            col.add(name, 1, "each fact must be a mapping")
-            continue
-        line = item.get("__line__", 1)
-        if not _check_keys(col, name, line, item, FACT_KEYS):
-            continue
-        fid = str(item["id"])
-        if fid in facts:
-            col.add(name, line, f"duplicate fact id {fid!r}")
-            continue
+    for line, fid, item in _yaml_items(col, name, "facts", FACT_KEYS):
         article = item.get("article")
         if article is not None and (not isinstance(article, int) or not 1 <= article <= 22):
             col.add(name, line, f"article must be a number from 1 to 22, not {article!r}")
