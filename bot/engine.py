@@ -58,6 +58,10 @@ INJECTION = re.compile(
     r"system prompt)\b|\bsay (that |it s |its )?[a-z ]{2,30} (is|are|was|has|have) (a |an |now |still )?"
     r"(party|parties|member|withdrawn|left)\b|\brepeat after me\b|\brespond (only )?with\b|\bprint your\b"
 )
+COUNT_NOUNS = re.compile(
+    r"\b(state|states|countries|country|nations|nation|parties|party|members|member|signator\w*|signed|ratif\w*|"
+    r"acced\w*|accession\w*|withdr\w*|left|joined|join|never|outside|governments|in the treaty|in it)\b"
+)
 NOT_IN_FACT_BASE = re.compile(
     r"\b(how many (mines|landmines|anti personnel mines|casualties|victims|people|deaths)|biggest|largest|"
     r"most mines|stockpile sizes?|casualt\w*|killed|deaths?|injur\w*|using (mines|landmines|anti personnel)|"
@@ -263,6 +267,8 @@ class Engine:
                 ordinal is not None and "party" in ctx.norm
             ):
                 return self._nth(ordinal, ctx)
+            if I.HOW_MANY.search(ctx.norm) and COUNT_NOUNS.search(self._count_target(ctx.norm)):
+                return self._count(ctx, withdraw=False, signed=False, never=False)
             return self._state_question(ctx)
         if ctx.groups:
             return self._group_question(ctx)
@@ -342,6 +348,27 @@ class Engine:
             "will have",
             f"On {format_date(when)} (going by the record as of {format_date(today)}), ",
         )
+
+    @staticmethod
+    def _yes(ctx: _Context, word: str = "Yes") -> str:
+        """``"Yes. "`` for a yes/no question; nothing for "when" and other questions."""
+        first = ctx.found.tokens[0] if ctx.found.tokens else ""
+        yes_no = first in {
+            "is",
+            "was",
+            "are",
+            "were",
+            "has",
+            "have",
+            "had",
+            "did",
+            "does",
+            "do",
+            "will",
+            "can",
+            "could",
+        }
+        return f"{word}. " if yes_no and not I.WHEN.search(ctx.norm) else ""
 
     @staticmethod
     def _happens(day: dt.date, today: dt.date, past: str, future: str) -> str:
@@ -456,7 +483,7 @@ class Engine:
         _be, have, lead = self._tense(d, today)
         name = f"**{state.name}**"
         if state.signed and state.signed <= d:
-            text = f"Yes. {name} signed the Convention on {format_date(state.signed)}."
+            text = f"{self._yes(ctx)}{name} signed the Convention on {format_date(state.signed)}."
             if state.consent_deposited and state.consent_deposited <= d:
                 text += (
                     f" It then deposited its {METHOD_NOUN.get(state.consent_method or '', 'instrument')} on "
@@ -535,7 +562,8 @@ class Engine:
         if state.withdrawal_notified and state.withdrawal_notified <= d:
             effect_verb = self._happens(state.withdrawal_effective, today, "took", "will take")
             text = (
-                f"Yes. {name} deposited its instrument of withdrawal on {format_date(state.withdrawal_notified)}, and "
+                f"{self._yes(ctx)}{name} deposited its instrument of withdrawal on "
+                f"{format_date(state.withdrawal_notified)}, and "
                 f"the withdrawal {effect_verb} effect on {format_date(state.withdrawal_effective)}, six months later "
                 "(Article 20(3))."
             )
@@ -755,8 +783,8 @@ class Engine:
         needed = bool(
             re.search(r"\b(needed|required|necessary|need|require|does it take|did it take)\b", norm)
         )
-        if how_many and not (needed and fact and fact_score >= 0.45):
-            target = self._count_target(norm)
+        target = self._count_target(norm)
+        if how_many and not (needed and fact and fact_score >= 0.45) and COUNT_NOUNS.search(target):
             return self._count(
                 ctx,
                 withdraw=bool(I.CUES[I.WITHDRAWAL].search(target)),

@@ -90,7 +90,8 @@ TREATY_WORDS = re.compile(
     r"clearance|demining|review conference|nobel|icbl|states parties|anti personnel|explosive\w*|reservations?|"
     r"secretariat|implementation support|complian\w*|verif\w*|anti handling|anti vehicle|anti tank|stockpiles?|"
     r"mined areas?|victims?|transparency|amend\w*|suspen\w*|entry into force|into force|jody williams|"
-    r"provisional\w*|review conferences?|meetings?|msp|president of the convention|binding)\b"
+    r"provisional\w*|review conferences?|meetings?|msp|president of the convention|binding|action plans?|in force|"
+    r"articles?|administer\w*|secretariat)\b"
 )
 
 EXEMPLARS: dict[str, list[str]] = {
