@@ -19,6 +19,7 @@ SUBSET_INTENTS = {
     "nth_to_join",
     "count",
     "group",
+    "events_in_period",
 }
 
 
