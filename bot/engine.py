@@ -766,6 +766,7 @@ class Engine:
                 how_many or re.search(r"\b(ratif\w*|rather|instead|versus|vs|method|methods|how did)\b", norm)
             )
             and not ctx.when.is_period
+            and not re.search(r"\b(differ\w*|difference|mean|means|meaning|what is)\b", norm)
         ):
             return self._by_method(ctx)
         if ordinal is not None and signed and not joined and not meeting:

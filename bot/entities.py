@@ -96,7 +96,7 @@ class EntityIndex:
         self.fuzzy_targets: dict[str, Target] = {}
         for key, targets in self.exact.items():
             target = targets[0]
-            if target.case_sensitive or target.kind == PLACE or len(key) > 4:
+            if target.case_sensitive or target.kind == PLACE or len(key) > 6:
                 continue
             text = " ".join(key)
             if len(text) < 5 or text in COMMON_WORDS:
@@ -232,7 +232,59 @@ class EntityIndex:
             return False
         return not (window & blockers)
 
+    def _best(self, query: str) -> tuple[str, float] | None:
+        """The closest alias within the edit-distance limit for ``query``'s length; None if none or a tie."""
+        limit = 1 if len(query) < 8 else 2 if len(query) < 13 else 3
+        choices = self.fuzzy_choices.get(query[0], [])
+        hits = process.extract(query, choices, scorer=OSA.distance, score_cutoff=limit, limit=3)
+        if not hits:
+            return None
+        best = hits[0]
+        rivals = [
+            h for h in hits[1:] if h[1] == best[1] and self.fuzzy_targets[h[0]] != self.fuzzy_targets[best[0]]
+        ]
+        if rivals:
+            return None
+        return best[0], 1 - best[1] / max(len(query), len(best[0]))
+
+    def _extend(self, found: Found) -> None:
+        """Let a typo in a longer name win over an exact shorter one: "Souh Sudan" is South Sudan, not Sudan."""
+        tokens = found.tokens
+        for index, mention in enumerate(list(found.mentions)):
+            if mention.target.kind != STATE or mention.target.case_sensitive:
+                continue
+            others = {i for m in found.mentions if m is not mention for i in range(m.start, m.end)}
+            best: tuple[float, int, int, str] | None = None
+            for left in range(0, 4):
+                for right in range(0, 4):
+                    if not left and not right:
+                        continue
+                    start, end = mention.start - left, mention.end + right
+                    if start < 0 or end > len(tokens) or any(i in others for i in range(start, end)):
+                        continue
+                    extra = tokens[start : mention.start] + tokens[mention.end : end]
+                    if any(word in self.vocabulary or len(word) < 3 for word in extra):
+                        continue
+                    hit = self._best(" ".join(tokens[start:end]))
+                    if (
+                        hit
+                        and len(hit[0].split()) > mention.end - mention.start
+                        and (best is None or hit[1] > best[0])
+                    ):
+                        best = (hit[1], start, end, hit[0])
+            if best is not None:
+                score, start, end, choice = best
+                found.mentions[index] = Mention(
+                    self.fuzzy_targets[choice],
+                    start,
+                    end,
+                    " ".join(found.original[start:end]),
+                    score=score,
+                    fuzzy=True,
+                )
+
     def _fuzzy(self, found: Found) -> None:
+        self._extend(found)
         covered = found.covered()
         tokens = found.tokens
         candidates: list[tuple[int, int]] = []
@@ -251,15 +303,11 @@ class EntityIndex:
         for i, n in candidates:
             if any(j in taken for j in range(i, i + n)):
                 continue
-            query = " ".join(tokens[i : i + n])
-            limit = 1 if len(query) < 8 else 2 if len(query) < 13 else 3
-            choices = self.fuzzy_choices.get(query[0], [])
-            best = process.extractOne(query, choices, scorer=OSA.distance, score_cutoff=limit)
+            best = self._best(" ".join(tokens[i : i + n]))
             if best is None:
                 continue
-            choice, distance, _ = best
+            choice, score = best
             target = self.fuzzy_targets[choice]
-            score = 1 - distance / max(len(query), len(choice))
             found.mentions.append(
                 Mention(target, i, i + n, " ".join(found.original[i : i + n]), score=score, fuzzy=True)
             )

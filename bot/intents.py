@@ -91,7 +91,7 @@ TREATY_WORDS = re.compile(
     r"secretariat|implementation support|complian\w*|verif\w*|anti handling|anti vehicle|anti tank|stockpiles?|"
     r"mined areas?|victims?|transparency|amend\w*|suspen\w*|entry into force|into force|jody williams|"
     r"provisional\w*|review conferences?|meetings?|msp|president of the convention|binding|action plans?|in force|"
-    r"articles?|administer\w*|secretariat)\b"
+    r"articles?|administer\w*|secretariat|join|joining|obligations?|reports?|reporting)\b"
 )
 
 EXEMPLARS: dict[str, list[str]] = {
