@@ -85,7 +85,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         tmp_path = Path(tmp)
         build(ROOT / "knowledge", tmp_path / "full.sqlite3")
-        engine = Engine.from_database(tmp_path / "full.sqlite3")
+        engine = Engine.from_database(
+            tmp_path / "full.sqlite3", cache_size=0
+        )  # measure the work, not the cache
         baseline = NaiveBaseline(engine)
         print(f"{len(cases)} questions, {args.repeat} timed passes, one core")
         print(f"{'':<26} {'accuracy':>9} {'p50 ms':>8} {'p99 ms':>8} {'max ms':>8} {'q/s':>8}")
@@ -100,7 +102,7 @@ def main() -> None:
         synthetic = write_synthetic(tmp_path / "knowledge-x", factor=args.factor)
         build(synthetic, tmp_path / "x.sqlite3")
         tracemalloc.start()
-        big = Engine.from_database(tmp_path / "x.sqlite3")
+        big = Engine.from_database(tmp_path / "x.sqlite3", cache_size=0)
         _, peak = tracemalloc.get_traced_memory()
         tracemalloc.stop()
         accuracy, times = run(big.ask, cases, args.repeat)

@@ -113,8 +113,15 @@ class _Context:
 class Engine:
     """Answers questions from an in-memory copy of the fact base."""
 
-    def __init__(self, kb: KnowledgeBase, *, clock: Callable[[], dt.date] | None = None) -> None:
+    def __init__(
+        self,
+        kb: KnowledgeBase,
+        *,
+        clock: Callable[[], dt.date] | None = None,
+        cache_size: int = ANSWER_CACHE_SIZE,
+    ) -> None:
         self.kb = kb
+        self.cache_size = cache_size
         self.clock = clock or (lambda: dt.datetime.now(dt.UTC).date())
         vocabulary = set()
         for fact in kb.facts.values():
@@ -143,11 +150,11 @@ class Engine:
                 self.facts_by_article.setdefault(fact.article, []).append(fact)
 
     @classmethod
-    def from_database(cls, db_path: Path, **kwargs: Callable[[], dt.date]) -> Engine:
+    def from_database(cls, db_path: Path, **kwargs: object) -> Engine:
         """Load the engine from a built SQLite database."""
         from bot.database import read_knowledge
 
-        return cls(read_knowledge(db_path), **kwargs)
+        return cls(read_knowledge(db_path), **kwargs)  # type: ignore[arg-type]
 
     # ------------------------------------------------------------------ entry point
     def ask(self, question: str, *, as_of: dt.date | None = None) -> Answer:
@@ -160,9 +167,10 @@ class Engine:
             self._cache.move_to_end(key)
             return copy.copy(cached)
         answer = self._ask(raw, today)
-        self._cache[key] = answer
-        if len(self._cache) > ANSWER_CACHE_SIZE:
-            self._cache.popitem(last=False)
+        if self.cache_size:
+            self._cache[key] = answer
+            if len(self._cache) > self.cache_size:
+                self._cache.popitem(last=False)
         return copy.copy(answer)
 
     def _ask(self, raw: str, today: dt.date) -> Answer:
