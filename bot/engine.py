@@ -218,11 +218,16 @@ class Engine:
                 group = self.kb.groups[mention.target.note]
                 if group not in groups:
                     groups.append(group)
+        anchor = self._relative_date(found, today) if not when.explicit else None
+        anchor_span: tuple[int, int] | None = None
+        if anchor is not None:
+            when, anchor_state, anchor_span = anchor
+            states = [s for s in states if s is not anchor_state]
         ctx = _Context(
             question=raw,
             text=text,
             norm=norm,
-            templated=self._templated(found, norm, when),
+            templated=self._templated(found, norm, when, drop=anchor_span),
             today=today,
             when=when,
             found=found,
@@ -243,6 +248,38 @@ class Engine:
                     f"\n\n_I don't cover {other}; this answer is about the Ottawa Convention only._"
                 )
         return answer
+
+    def _relative_date(self, found: Found, today: dt.date) -> tuple[DateQuery, State, tuple[int, int]] | None:
+        """ "before Poland left", "after Tonga joined": a date anchored on another state's record."""
+        tokens = found.tokens
+        for mention in found.mentions:
+            if mention.target.kind != STATE or mention.start == 0 or mention.end >= len(tokens):
+                continue
+            word, verb = tokens[mention.start - 1], tokens[mention.end]
+            if word not in ("before", "after", "when", "once"):
+                continue
+            state = self.kb.states[mention.target.codes[0]]
+            if re.fullmatch(
+                r"left|withdrew|withdrawn|quit|exited|pulled|departed|leaves|withdraws|was", verb
+            ):
+                day = state.withdrawal_effective
+            elif re.fullmatch(r"joined|ratified|acceded|joins|ratifies|accedes|became|become", verb):
+                day = state.entry_into_force
+            elif re.fullmatch(r"signed|signs", verb):
+                day = state.signed
+            else:
+                continue
+            if day is None:
+                continue
+            if word == "before":
+                day = day - dt.timedelta(days=1)
+            label = f"{format_date(day)} ({word} {state.name} {verb})"
+            return (
+                DateQuery(date=day, start=None, label=label, explicit=True),
+                state,
+                (mention.start - 1, mention.end + 1),
+            )
+        return None
 
     # ------------------------------------------------------------------ routing
     def _route(self, ctx: _Context) -> Answer:
@@ -270,6 +307,19 @@ class Engine:
         ordinal = I.ordinal(ctx.norm)
         if article and not ctx.states:
             return self._article(int(article.group(1)), ctx)
+        if (
+            len(ctx.states) >= 2
+            and not ctx.groups
+            and re.search(
+                r"\b(first|earlier|earliest|before|sooner|later|latest|last|after|which of)\b", ctx.norm
+            )
+            and (
+                I.CUES[I.JOINED].search(ctx.templated)
+                or I.CUES[I.SIGNED].search(ctx.templated)
+                or I.CUES[I.WITHDRAWAL].search(ctx.templated)
+            )
+        ):
+            return self._compare(ctx)
         if ctx.states and not ctx.groups:
             if (ordinal is not None and I.CUES[I.JOINED].search(ctx.norm)) or (
                 ordinal is not None and "party" in ctx.norm
@@ -414,7 +464,7 @@ class Engine:
                 "its withdrawal takes effect."
             )
         elif code == WITHDRAWN:
-            text = s(lead, f"{name} {be} **not a State Party**: it withdrew") + (
+            text = s(lead, f"{name} {_be_not(be, 'a State Party')}: it withdrew") + (
                 f", with effect from {format_date(state.withdrawal_effective)} (notice given on "
                 f"{format_date(state.withdrawal_notified)}). It had been bound from "
                 f"{format_date(state.entry_into_force)}; once the withdrawal took effect, the Convention's ban no "
@@ -422,21 +472,23 @@ class Engine:
             )
         elif code == PENDING_ENTRY_INTO_FORCE:
             text = s(lead, f"{name} {have} deposited its instrument of {method}") + (
-                f" (on {format_date(state.consent_deposited)}) but {be} **not yet bound**: the Convention "
+                f" (on {format_date(state.consent_deposited)}) but {_be_not(be, 'yet bound')}: the Convention "
                 + self._happens(state.entry_into_force, today, "entered", "enters")
                 + f" into force for it on {format_date(state.entry_into_force)} (Article 17). Counts that go by "
                 "deposit date, such as ICBL's, already list it as a State Party."
             )
         elif code == SIGNATORY:
             text = s(lead, f"{name} {have} **signed** the Convention") + (
-                f" (on {format_date(state.signed)}) but not ratified it, so it {be} **not a State Party**."
+                f" (on {format_date(state.signed)}) but not ratified it, so it {_be_not(be, 'a State Party')}."
             )
         else:
             joined_later = state.consent_deposited and state.consent_deposited > d
             if joined_later:
-                text = s(lead, f"{name} {be} **not yet a party**.")
+                text = s(lead, f"{name} {_be_not(be, 'yet a party')}.")
             else:
-                text = s(lead, f"{name} {be} **not a party**: it has never signed or joined the Convention.")
+                text = s(
+                    lead, f"{name} {_be_not(be, 'a party')}: it has never signed or joined the Convention."
+                )
         if code in (SIGNATORY, NON_PARTY) and state.consent_deposited and state.consent_deposited > d:
             text += (
                 f" It later joined by {method}, deposited on {format_date(state.consent_deposited)}, and "
@@ -656,10 +708,43 @@ class Engine:
             ]
             entries += [(e.date, e.snippet) for e in chosen]
             entries.sort(key=lambda x: x[0])
+            if not entries and not why:
+                status_text, _ = self._status_text(state, ctx, compact=True)
+                lines[-1] = f"{header}: the fact base records no dated events for it. {status_text}"
             for day, what in entries:
                 lines.append(f"• {format_date(day)}: {what}")
             citations.extend(self._event_citation(e) for e in chosen[:4])
         return self._matched("\n".join(lines), ctx.states[:3], citations, confidence, I.TIMELINE)
+
+    def _compare(self, ctx: _Context) -> Answer:
+        """Order several states by when they signed, joined or withdrew."""
+        if I.CUES[I.WITHDRAWAL].search(ctx.templated):
+            label, pick = "gave notice of withdrawal", lambda s: s.withdrawal_notified
+        elif I.CUES[I.SIGNED].search(ctx.templated) and not I.CUES[I.JOINED].search(ctx.templated):
+            label, pick = "signed", lambda s: s.signed
+        else:
+            label, pick = (
+                "deposited its instrument of ratification or accession",
+                lambda s: s.consent_deposited,
+            )
+        dated = sorted((s for s in ctx.states if pick(s)), key=lambda s: pick(s))
+        undated = [s for s in ctx.states if not pick(s)]
+        lines = []
+        if dated:
+            first = dated[0]
+            ties = [s for s in dated if pick(s) == pick(first)]
+            if len(ties) > 1:
+                lines.append(
+                    f"{' and '.join(s.name for s in ties)} {label} on the same day, {format_date(pick(first))}."
+                )
+            else:
+                lines.append(f"**{first.name}** {label} first, on {format_date(pick(first))}.")
+            lines += [f"• {s.name}: {format_date(pick(s))}" for s in dated]
+        for s in undated:
+            lines.append(f"• {s.name}: never {label.split(' its ')[0] if ' its ' in label else label}.")
+        return self._matched(
+            "\n".join(lines), ctx.states, [self._depositary_citation(ctx.states)], 0.85, I.STATUS
+        )
 
     def _milestones(self, state: State) -> list[tuple[dt.date, str, str]]:
         method = METHOD_NOUN.get(state.consent_method or "", "instrument")
@@ -1371,12 +1456,16 @@ class Engine:
 
     # ------------------------------------------------------------------ helpers
     @staticmethod
-    def _templated(found: Found, norm: str, when: DateQuery) -> str:
+    def _templated(found: Found, norm: str, when: DateQuery, *, drop: tuple[int, int] | None = None) -> str:
         tokens = list(found.tokens)
+        if drop is not None:
+            tokens[drop[0] : drop[1]] = [""] * (drop[1] - drop[0])
         for mention in sorted(found.mentions, key=lambda m: m.start, reverse=True):
+            if drop is not None and drop[0] <= mention.start < drop[1]:
+                continue
             placeholder = "G" if mention.target.kind == GROUP else "X"
             tokens[mention.start : mention.end] = [placeholder]
-        text = " ".join(tokens)
+        text = " ".join(t for t in tokens if t)
         if when.explicit:
             text = re.sub(r"\b(19|20)\d{2}\b", "D", text)
         del norm
@@ -1391,3 +1480,10 @@ def _ordinal_suffix(n: int) -> str:
 
 def _cap(text: str) -> str:
     return text[:1].upper() + text[1:]
+
+
+def _be_not(be: str, rest: str) -> str:
+    """``was **not a party**``, or ``will **not be a party**`` for a future date."""
+    if be == "will be":
+        return f"will **not be {rest}**"
+    return f"{be} **not {rest}**"
