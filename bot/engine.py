@@ -708,6 +708,12 @@ class Engine:
             ]
             entries += [(e.date, e.snippet) for e in chosen]
             entries.sort(key=lambda x: x[0])
+            if ctx.when.is_period and ctx.when.start is not None:
+                start, end = ctx.when.start, ctx.when.date
+                within = [(day, what) for day, what in entries if start <= day <= end]
+                if within:
+                    entries = within
+                    lines[-1] = f"{header}, during {ctx.when.label}:"
             if not entries and not why:
                 status_text, _ = self._status_text(state, ctx, compact=True)
                 lines[-1] = f"{header}: the fact base records no dated events for it. {status_text}"
@@ -840,7 +846,8 @@ class Engine:
         )
         procedural = bool(
             re.search(
-                r"\b(how (does|do|can|is|would|long)|procedure|process|rules?|can a|could a|what happens|article|armed conflict|war)\b",
+                r"\b(how (does|do|can|is|would|long)|procedure|process|rules?|can a|could a|can states?|what happens|"
+                r"article|armed conflict|war|allowed|permitted|possible|must|required|have to|need to|may a)\b",
                 norm,
             )
         )
@@ -892,7 +899,10 @@ class Engine:
             return self._list_signatories(ctx)
         if signed and not never and not procedural and listy and not joined:
             return self._count(ctx, withdraw=False, signed=True, never=False)
-        if withdraw and not procedural and (listy or "withdrawals" in norm or not fact):
+        first_withdrawal = withdraw and re.search(r"\b(first|earliest)\b", norm)
+        if withdraw and (
+            first_withdrawal or (not procedural and (listy or "withdrawals" in norm or not fact))
+        ):
             return self._list_withdrawn(ctx)
         if never and (party_words or signed or "treaty" in norm or "convention" in norm) and not procedural:
             return self._list_not_parties(ctx, never_signed=signed and not joined)
@@ -958,10 +968,35 @@ class Engine:
                     + "."
                 )
             return self._matched(text, [], [self._depositary_citation([])], 0.9, I.COUNT)
+        un_only = bool(re.search(r"\bun (member|members|member states?)\b|\bmembers of the un\b", ctx.norm))
+        scope = [s for s in states if s.un_member] if un_only else states
+        scope_label = f"the {len(scope)} UN member states" if un_only else f"the {len(scope)} states"
         if never:
-            outside = [s for s in states if not (s.consent_deposited and s.consent_deposited <= d)]
-            text = f"**{len(outside)}** of the {len(states)} states had never joined the Convention by {format_date(d)}."
+            strictly = re.search(r"\b(never|yet to|havent|hasnt|not yet|didnt|did not)\b", ctx.norm)
+            outside = [s for s in scope if not (s.consent_deposited and s.consent_deposited <= d)]
+            if strictly:
+                text = f"**{len(outside)}** of {scope_label} had never joined the Convention by {format_date(d)}."
+            else:
+                not_parties = [s for s in scope if status_on(s, d) not in (PARTY, WITHDRAWAL_PENDING)]
+                gone = [s for s in not_parties if status_on(s, d) == WITHDRAWN]
+                text = (
+                    f"**{len(not_parties)}** of {scope_label} {verb} not States Parties on {format_date(d)}: "
+                    f"{len(outside)} never joined"
+                    + (f" and {len(gone)} withdrew ({', '.join(s.name for s in gone)})" if gone else "")
+                    + "."
+                )
             return self._matched(text, [], [self._depositary_citation([])], 0.85, I.COUNT)
+        if un_only:
+            in_un = [s for s in scope if status_on(s, d) in (PARTY, WITHDRAWAL_PENDING)]
+            share = 100 * len(in_un) / len(scope)
+            others = [
+                s.name for s in states if not s.un_member and status_on(s, d) in (PARTY, WITHDRAWAL_PENDING)
+            ]
+            text = (
+                f"**{len(in_un)}** of {scope_label} {verb} States Parties on {format_date(d)} ({share:.0f}%)."
+                + (f" The other States Parties are not UN members: {', '.join(others)}." if others else "")
+            )
+            return self._matched(text, [], [self._depositary_citation([])], 0.88, I.COUNT)
         parties = self.timeline.count_on(d)
         pending = [s for s in states if status_on(s, d) == PENDING_ENTRY_INTO_FORCE]
         leaving = [s for s in states if status_on(s, d) == WITHDRAWAL_PENDING]
@@ -1047,7 +1082,12 @@ class Engine:
                 text = f"No withdrawal was notified or took effect during {ctx.when.label}."
                 return self._matched(text, [], [self._depositary_citation([])], 0.8, I.LIST_WITHDRAWN)
         done = [s for s in gone if s.withdrawal_effective <= d]
-        text = (
+        earliest = min(s.withdrawal_notified for s in gone)
+        firsts = [s.name for s in gone if s.withdrawal_notified == earliest]
+        lead = ""
+        if re.search(r"\b(first|earliest)\b", ctx.norm):
+            lead = f"The first to give notice {'were' if len(firsts) > 1 else 'was'} {', '.join(firsts)}, on {format_date(earliest)}.\n"
+        text = lead + (
             f"**{len(gone)}** states have given notice of withdrawal under Article 20 by {format_date(d)}"
             + (f", {len(done)} of them already out" if done else "")
             + ":\n"
@@ -1282,7 +1322,9 @@ class Engine:
         padded = f" {ctx.norm} "
         scores: dict[str, float] = {}
         for fid, keywords in self.fact_keywords.items():
-            weight = sum(1.0 + 0.5 * (k.count(" ")) for k in keywords if f" {k} " in padded)
+            weight = sum(
+                1.0 + 0.5 * (k.count(" ")) for k in keywords if f" {k} " in padded or f" {k}s " in padded
+            )
             scores[fid] = 0.5 * fuzzy.get(fid, 0.0) + 0.5 * min(1.0, weight / 2.0)
         return scores
 

@@ -48,11 +48,14 @@ CUES: dict[str, re.Pattern[str]] = {
         r"\b(why|reason\w*|motiv\w*|timeline|history|chronolog\w*|what happened|sequence|steps|events|"
         r"justif\w*|rationale|explain|explanation|background|story|process|how did|polic(y|ies)|announce\w*|"
         r"stance|position|plan|plans|planning|parliament|vote|voted|votes|decree|law|bill|statement|"
-        r"sejm|senate|riigikogu|saeima|seimas|eduskunta|rada)\b"
+        r"sejm|senate|riigikogu|saeima|seimas|eduskunta|rada|say|said|says|react\w*|response|respond\w*|"
+        r"condemn\w*|criticis\w*|criticiz\w*|do in|did it do|happen\w*)\b"
     ),
 }
 WHEN = re.compile(r"\b(when|what date|which date|what year|which year|date|dates|what day|how long ago)\b")
-HOW_MANY = re.compile(r"\b(how many|number of|count|total|tally|how much)\b")
+HOW_MANY = re.compile(
+    r"\b(how many|number of|count|total|tally|how much|share of|percentage of|proportion of|what percent)\b"
+)
 LIST = re.compile(
     r"\b(who|which|list|what countries|what states|what nations|name|names|any|anyone|anybody|countries|"
     r"nations|states|ones|show|all)\b"
