@@ -893,6 +893,12 @@ class Engine:
                 never=bool(I.NEVER.search(target)),
             )
         if re.search(
+            r"\b(not yet (bound|in force)|pending entry|awaiting entry|consented but|deposited but|joined but|"
+            r"ratified but not (yet )?(bound|in force))\b",
+            norm,
+        ):
+            return self._list_pending(ctx)
+        if re.search(
             r"\b(signed|signatory|signatories)\b.*\b(not|never|but|yet|without|havent|hasnt|didnt|isnt|arent|still)\b.*\bratif",
             norm,
         ):
@@ -934,7 +940,11 @@ class Engine:
         """The words that say what to count: from "how many" to the end of that clause."""
         match = I.HOW_MANY.search(norm)
         rest = norm[match.end() :] if match else norm
-        clause = re.split(r"\b(before|after|since|on|in|as of|by|when|during)\b", rest)[0]
+        clause = re.split(
+            r"\b(?:before|after|since|as of|by|during)\b|\b(?:on|in|when)\b(?=\s+(?:\d|jan|feb|mar|apr|may|jun|jul|"
+            r"aug|sep|oct|nov|dec|the (?:end|start|beginning)|early|late|last|this|next))",
+            rest,
+        )[0]
         return " ".join(clause.split()[:8])
 
     def _count(self, ctx: _Context, *, withdraw: bool, signed: bool, never: bool) -> Answer:
@@ -1009,7 +1019,8 @@ class Engine:
             )
         if pending:
             text += (
-                f" {len(pending)} more had deposited their instrument but were not yet bound ("
+                f" {len(pending)} more had deposited {'their instruments' if len(pending) > 1 else 'its instrument'} but "
+                f"{'were' if len(pending) > 1 else 'was'} not yet bound ("
                 + ", ".join(f"{s.name}, from {format_date(s.entry_into_force)}" for s in pending)
                 + f"); counts that go by deposit date give {parties + len(pending)}."
             )
@@ -1121,12 +1132,35 @@ class Engine:
             )
         return self._matched(text, chosen, [self._depositary_citation([])], 0.88, I.LIST_NEVER_JOINED)
 
+    def _list_pending(self, ctx: _Context) -> Answer:
+        d = ctx.when.date
+        chosen = [s for s in self.by_consent if status_on(s, d) == PENDING_ENTRY_INTO_FORCE]
+        if chosen:
+            text = (
+                f"On {format_date(d)}, {_plural(len(chosen), 'state')} had deposited an instrument but "
+                f"{'were' if len(chosen) > 1 else 'was'} not yet bound (Article 17):\n"
+                + "\n".join(
+                    f"• {s.name}: {s.consent_method} deposited {format_date(s.consent_deposited)}, bound from "
+                    f"{format_date(s.entry_into_force)}"
+                    for s in chosen
+                )
+                + "\nCounts that go by deposit date, such as ICBL's, already list them as States Parties."
+            )
+        else:
+            earlier = [s for s in self.by_consent if s.entry_into_force and s.entry_into_force <= d]
+            last = max(earlier, key=lambda s: s.entry_into_force) if earlier else None
+            text = f"On {format_date(d)}, no state was waiting for the Convention to enter into force for it."
+            if last:
+                text += f" The most recent to become bound was {last.name}, on {format_date(last.entry_into_force)}."
+            chosen = [last] if last else []
+        return self._matched(text, chosen, [self._depositary_citation(chosen)], 0.85, I.RECENT)
+
     def _list_signatories(self, ctx: _Context) -> Answer:
         d = ctx.when.date
         chosen = [s for s in self.kb.states.values() if status_on(s, d) == SIGNATORY]
         if chosen:
             text = (
-                f"On {format_date(d)}, **{len(chosen)}** states had signed but not ratified: "
+                f"On {format_date(d)}, {_plural(len(chosen), 'state')} had signed but not ratified: "
                 + ", ".join(f"{s.name} (signed {format_date(s.signed)})" for s in chosen)
                 + "."
             )
@@ -1529,3 +1563,8 @@ def _be_not(be: str, rest: str) -> str:
     if be == "will be":
         return f"will **not be {rest}**"
     return f"{be} **not {rest}**"
+
+
+def _plural(count: int, noun: str) -> str:
+    """``**1** state`` or ``**2** states``."""
+    return f"**{count}** {noun}{'' if count == 1 else 's'}"
