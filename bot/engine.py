@@ -133,6 +133,7 @@ class Engine:
             key=lambda s: (s.consent_deposited, s.name),
         )
         self.timeline = PartyTimeline(kb.states.values())
+        self.ambiguous_names = {normalize(a.alias): a.iso3s for a in kb.aliases if a.kind == "ambiguous"}
         self.events_by_state: dict[str, list[Event]] = {}
         for event in kb.events:
             if event.iso3:
@@ -247,6 +248,16 @@ class Engine:
                 answer.text += (
                     f"\n\n_I don't cover {other}; this answer is about the Ottawa Convention only._"
                 )
+            for mention in found.mentions:
+                codes = self.ambiguous_names.get(normalize(mention.text))
+                if mention.target.kind == STATE and codes and not mention.fuzzy:
+                    chosen = self.kb.states[mention.target.codes[0]].name
+                    others = [self.kb.states[c].name for c in codes if c != mention.target.codes[0]]
+                    answer.text += (
+                        f"\n_“{mention.text}” is read as {chosen}; {', '.join(others)} "
+                        f"{'are separate states' if len(others) > 1 else 'is a separate state'}._"
+                    )
+                    answer.suggestions = [f"Is {name} a party?" for name in others][:3]
         return answer
 
     def _relative_date(self, found: Found, today: dt.date) -> tuple[DateQuery, State, tuple[int, int]] | None:
