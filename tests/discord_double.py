@@ -69,6 +69,7 @@ class DiscordDouble:
         self.session: Session | None = None
         self.ws: web.WebSocketResponse | None = None
         self.gateway_ops: list[int] = []
+        self.identify_payloads: list[dict[str, Any]] = []
         self.connects = 0
         self.identifies = 0
         self.resumes = 0
@@ -368,6 +369,7 @@ class DiscordDouble:
 
     async def _identify(self, ws: web.WebSocketResponse, data: dict[str, Any]) -> None:
         self.identifies += 1
+        self.identify_payloads.append({k: v for k, v in data.items() if k != "token"})
         if data.get("token") != self.token:
             await ws.close(code=4004, message=b"Authentication failed.")
             return
@@ -385,6 +387,7 @@ class DiscordDouble:
                 "session_id": session.session_id,
                 "resume_gateway_url": self.gateway_url,
                 "application": {"id": P.APP_ID, "flags": 0},
+                **({"shard": data["shard"]} if data.get("shard") else {}),
             },
         )
         await self._send(ws, "GUILD_CREATE", self._guild())

@@ -54,7 +54,7 @@ class BotProcess:
             await asyncio.sleep(0.05)
 
 
-def bot_env(double: DiscordDouble, tmp: Path, *, token: str = TOKEN) -> dict[str, str]:
+def bot_env(double: DiscordDouble, tmp: Path, *, token: str = TOKEN, **extra: str) -> dict[str, str]:
     return {
         **os.environ,
         "DISCORD_TOKEN": token,
@@ -65,11 +65,12 @@ def bot_env(double: DiscordDouble, tmp: Path, *, token: str = TOKEN) -> dict[str
         "ADMIN_USER_IDS": ADMIN_USER,
         "LOG_LEVEL": "INFO",
         "PYTHONUNBUFFERED": "1",
+        **extra,
     }
 
 
 async def start_bot(
-    double: DiscordDouble, tmp: Path, *, token: str = TOKEN, args: tuple[str, ...] = ("run",)
+    double: DiscordDouble, tmp: Path, *, token: str = TOKEN, args: tuple[str, ...] = ("run",), **extra: str
 ) -> BotProcess:
     process = await asyncio.create_subprocess_exec(
         sys.executable,
@@ -77,7 +78,7 @@ async def start_bot(
         "bot",
         *args,
         cwd=ROOT,
-        env=bot_env(double, tmp, token=token),
+        env=bot_env(double, tmp, token=token, **extra),
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
     )
@@ -392,3 +393,12 @@ async def test_sigterm_exits_cleanly_within_5_seconds(bot: BotProcess) -> None:
     assert code == 0
     assert time.perf_counter() - started < 5
     assert TOKEN not in bot.output
+
+
+async def test_sharded_bot_identifies_with_its_shard(double: DiscordDouble, workdir: Path) -> None:
+    before = len(double.identify_payloads)
+    sharded = await start_bot(double, workdir, SHARDED="true", SHARD_COUNT="1")
+    await sharded.wait_for_line("ready as")
+    assert double.identify_payloads[before]["shard"] == [0, 1]
+    sharded.process.send_signal(signal.SIGTERM)
+    assert await asyncio.wait_for(sharded.process.wait(), 5) == 0
