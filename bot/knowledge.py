@@ -534,13 +534,14 @@ def _load_facts(col: _Collector, sources: dict[str, Source]) -> dict[str, Fact]:
 def _load_places(col: _Collector, states: dict[str, State]) -> list[Place]:
     name = "places.csv"
     places: list[Place] = []
+    state_names = {normalize(s.name) for s in states.values()}
     for line, row in _read_csv(col, name, PLACE_COLUMNS):
         if row["kind"] not in PLACE_KINDS:
             col.add(name, line, f"kind {row['kind']!r} is not one of {', '.join(PLACE_KINDS)}")
         parent = row["parent"] or None
         if parent and parent not in states:
             col.add(name, line, f"parent {parent!r} is not a state")
-        if normalize(row["name"]) in {normalize(s.name) for s in states.values()}:
+        if normalize(row["name"]) in state_names:
             col.add(name, line, f"{row['name']!r} is a state, not a place")
         places.append(Place(name=row["name"], kind=row["kind"], parent=parent, note=row["note"]))
     return places

@@ -77,6 +77,8 @@ class DiscordDouble:
         self._changed = asyncio.Condition()
         self._ids = itertools.count(1)
         self._callback_waiters: dict[str, asyncio.Future[float]] = {}
+        self._buckets: dict[tuple[str, str], dict[str, str]] = {}
+        self._waiting = 0
         self.app = web.Application()
         self.app.router.add_route("*", "/api/v10/{tail:.*}", self._rest)
         self.app.router.add_get("/", self._gateway)
@@ -125,6 +127,13 @@ class DiscordDouble:
 
     async def wait_for(self, predicate, *, timeout: float = 10.0) -> Recorded:
         """The first recorded request matching ``predicate``, waiting for it if needed."""
+        self._waiting += 1
+        try:
+            return await self._wait_for(predicate, timeout)
+        finally:
+            self._waiting -= 1
+
+    async def _wait_for(self, predicate, timeout: float) -> Recorded:
         async with self._changed:
             deadline = time.monotonic() + timeout
             while True:
@@ -153,6 +162,8 @@ class DiscordDouble:
         return future
 
     async def _notify(self) -> None:
+        if not self._waiting:
+            return
         async with self._changed:
             self._changed.notify_all()
 
@@ -164,14 +175,19 @@ class DiscordDouble:
         )
 
     def _rate_headers(self, method: str, path: str) -> dict[str, str]:
-        template = re.sub(r"\d{6,}", "{id}", path.split("?")[0])
-        bucket = hashlib.sha1(f"{method} {template}".encode()).hexdigest()[:16]
-        return {
+        # One bucket per route family, as Discord does; computed once per family.
+        family = (method, path.split("/")[1] if "/" in path else path)
+        cached = self._buckets.get(family)
+        if cached is not None:
+            return cached
+        bucket = hashlib.sha1(" ".join(family).encode()).hexdigest()[:16]
+        self._buckets[family] = headers = {
             "X-RateLimit-Limit": "1000",
             "X-RateLimit-Remaining": "999",
             "X-RateLimit-Reset-After": "1.0",
             "X-RateLimit-Bucket": bucket,
         }
+        return headers
 
     # ---------------------------------------------------------------- REST
     async def _rest(self, request: web.Request) -> web.StreamResponse:
