@@ -78,6 +78,7 @@ class DiscordDouble:
         self._ids = itertools.count(1)
         self._callback_waiters: dict[str, asyncio.Future[float]] = {}
         self._buckets: dict[tuple[str, str], dict[str, str]] = {}
+        self._callback_message_ids: dict[str, str] = {}
         self._waiting = 0
         self.app = web.Application()
         self.app.router.add_route("*", "/api/v10/{tail:.*}", self._rest)
@@ -154,6 +155,10 @@ class DiscordDouble:
             for r in self.requests
             if r.path == f"/interactions/{interaction_id}/" + r.path.split("/")[3] + "/callback"
         ]
+
+    def response_message_id(self, interaction_id: str) -> str:
+        """The id the double gave the message created by an interaction's response."""
+        return self._callback_message_ids[interaction_id]
 
     def expect_callback(self, interaction_id: str) -> asyncio.Future[float]:
         """A future that resolves to the time the interaction's first successful callback arrived."""
@@ -322,6 +327,7 @@ class DiscordDouble:
         match = re.fullmatch(r"/interactions/(\d+)/([^/]+)/callback", r.path)
         if match and r.method == "POST":
             message = self._message(((r.body or {}).get("data") or {}).get("content") or "")
+            self._callback_message_ids[match.group(1)] = message["id"]
             return self._json(
                 {
                     "interaction": {

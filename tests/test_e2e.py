@@ -376,6 +376,47 @@ async def test_bad_input_through_the_wire(
     assert bot.process.returncode is None
 
 
+async def test_reconnect_op_resumes(bot: BotProcess, double: DiscordDouble) -> None:
+    resumes = double.resumes
+    await double.send_op(7)
+    await double.wait_until(lambda: double.resumes == resumes + 1)
+    recorded = await ask(
+        double, P.command("ask", P.option("question", "Is Fiji a party?"), user_id=next_user())
+    )
+    assert "Fiji" in embed_of(recorded)["description"]
+
+
+async def test_did_you_mean_button_over_the_wire(bot: BotProcess, double: DiscordDouble) -> None:
+    user = next_user()
+    first = await ask(double, P.command("ask", P.option("question", "Is Congo a party?"), user_id=user))
+    buttons = first.body["data"]["components"][0]["components"]
+    assert [b["label"] for b in buttons] == [
+        "Is Democratic Republic of the Congo a party?",
+        "Is Republic of the Congo a party?",
+    ]
+    message_id = double.response_message_id(first.path.split("/")[2])
+    click = P.button(buttons[1]["custom_id"], P.message("", message_id=message_id), user_id=user)
+    recorded = await ask(double, click)
+    assert "**Republic of the Congo** is a **State Party**" in embed_of(recorded)["description"]
+
+
+async def test_delayed_and_dropped_requests(bot: BotProcess, double: DiscordDouble) -> None:
+    double.inject("POST", r"^/interactions/\d+/[^/]+/callback$", delay=0.5)
+    started = time.perf_counter()
+    recorded = await ask(
+        double, P.command("ask", P.option("question", "Is Nepal a party?"), user_id=next_user())
+    )
+    assert time.perf_counter() - started >= 0.5 and "Nepal" in embed_of(recorded)["description"]
+    double.inject("POST", r"^/interactions/\d+/[^/]+/callback$", drop=True)
+    payload = P.command("ask", P.option("question", "Is Chile a party?"), user_id=next_user())
+    await double.interaction(payload)
+    error = await double.wait_for(
+        lambda r: r.path.startswith(f"/interactions/{payload['id']}/") and r.status == 200, timeout=15
+    )
+    assert "incident `" in error.body["data"]["content"] and error.body["data"]["flags"] & 64
+    assert bot.process.returncode is None
+
+
 async def test_bad_token_exits_with_a_clear_message(double: DiscordDouble, workdir: Path) -> None:
     bad = "bad-token-SHOULD-NOT-APPEAR-123"
     process = await start_bot(double, workdir, token=bad)
