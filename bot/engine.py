@@ -687,6 +687,8 @@ class Engine:
 
     def _timeline(self, ctx: _Context, confidence: float) -> Answer:
         why = bool(re.search(r"\b(why|reason\w*|motiv\w*|justif\w*|rationale)\b", ctx.norm))
+        if why and len(ctx.states) > 1:
+            return self._reasons(ctx, confidence)
         lines: list[str] = []
         citations: list[Citation] = [self._depositary_citation(ctx.states[:3])]
         for state in ctx.states[:3]:
@@ -763,6 +765,35 @@ class Engine:
             "\n".join(lines), ctx.states, [self._depositary_citation(ctx.states)], 0.85, I.STATUS
         )
 
+    def _reasons(self, ctx: _Context, confidence: float) -> Answer:
+        """Why several states withdrew: each stated reason once, then the key dates."""
+        by_reason: dict[str, list[State]] = {}
+        events: dict[str, Event] = {}
+        silent: list[State] = []
+        for state in ctx.states:
+            reasons = [e for e in self.events_by_state.get(state.iso3, []) if e.kind == "withdrawal_reason"]
+            if not reasons:
+                silent.append(state)
+            for event in reasons:
+                by_reason.setdefault(event.snippet, []).append(state)
+                events.setdefault(event.snippet, event)
+        lines = []
+        for snippet, states in by_reason.items():
+            names = ", ".join(s.name for s in states)
+            lines.append(f"**{names}**: {snippet.replace('Reason given: ', '')}")
+        for state in silent:
+            if state.withdrawal_notified:
+                lines.append(f"**{state.name}**: the fact base records no stated reason.")
+            else:
+                lines.append(f"**{state.name}** has not withdrawn.")
+        gone = [s for s in ctx.states if s.withdrawal_notified]
+        if gone:
+            lines.append(self._withdrawn_lines(gone, ctx.when.date, ctx.today))
+        citations = [self._depositary_citation(ctx.states)] + [
+            self._event_citation(e) for e in events.values()
+        ]
+        return self._matched("\n".join(lines), ctx.states, citations, confidence, I.TIMELINE)
+
     def _milestones(self, state: State) -> list[tuple[dt.date, str, str]]:
         method = METHOD_NOUN.get(state.consent_method or "", "instrument")
         rows: list[tuple[dt.date, str, str]] = []
@@ -791,6 +822,13 @@ class Engine:
     # ------------------------------------------------------------------ groups
     def _group_question(self, ctx: _Context) -> Answer:
         group = ctx.groups[0]
+        signed = I.CUES[I.SIGNED].search(ctx.templated)
+        joined = I.CUES[I.JOINED].search(ctx.templated)
+        if (signed or joined) and I.WHEN.search(ctx.norm) and not I.CUES[I.WITHDRAWAL].search(ctx.templated):
+            return self._group_dates(ctx, group, signed=bool(signed and not joined))
+        if I.HOW_MANY.search(ctx.norm) is None and re.search(r"\b(why|reason\w*)\b", ctx.norm):
+            ctx.states = [self.kb.states[c] for c in group.members]
+            return self._timeline(ctx, 0.8)
         d, today = ctx.when.date, ctx.today
         be = self._tense(d, today)[0]
         members = [self.kb.states[c] for c in group.members]
@@ -842,6 +880,28 @@ class Engine:
             ),
         ]
         return self._matched("\n".join(lines), members, citations, 0.9, I.GROUP)
+
+    def _group_dates(self, ctx: _Context, group: Group, *, signed: bool) -> Answer:
+        members = sorted((self.kb.states[c] for c in group.members), key=lambda s: s.name)
+        lines = [f"{group.name}, when each {'signed' if signed else 'joined'}:"]
+        for state in members:
+            if signed:
+                lines.append(
+                    f"• {state.name}: "
+                    + (f"signed {format_date(state.signed)}" if state.signed else "never signed")
+                )
+            elif state.consent_deposited:
+                line = (
+                    f"• {state.name}: {state.consent_method} {format_date(state.consent_deposited)}, bound from "
+                    f"{format_date(state.entry_into_force)}"
+                )
+                if state.withdrawal_effective:
+                    line += f"; withdrew with effect from {format_date(state.withdrawal_effective)}"
+                lines.append(line)
+            else:
+                lines.append(f"• {state.name}: never joined")
+        citations = [self._depositary_citation(members)]
+        return self._matched("\n".join(lines), members, citations, 0.88, I.GROUP)
 
     # ------------------------------------------------------------------ questions with no state
     def _general_question(self, ctx: _Context, ordinal: int | None) -> Answer:
