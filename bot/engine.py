@@ -71,7 +71,8 @@ NEUTRAL_WORDS = frozenset(
     "is are was were be the a an of in on to and or what about how status treaty convention ottawa mine mines ban "
     "landmine landmines anti personnel apmbc today now currently current still yet tell me please info information "
     "regarding re for with as at by its it s this that there their they does do did check update latest compare "
-    "comparison versus vs between difference show give list details summary overview where stand stands".split()
+    "comparison versus vs between difference show give list details summary overview where stand stands or out "
+    "right true correct really actually article art under".split()
 )
 UNRELATED_TOPICS = re.compile(
     r"\b(capital|population|currency|weather|gdp|economy|football|soccer|cricket|climate|religion|flag|anthem|"

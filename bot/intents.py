@@ -31,7 +31,7 @@ CUES: dict[str, re.Pattern[str]] = {
         r"\b(party|parties|member|members|membership|bound|part of|in the (treaty|convention|ban|mine ban)|"
         r"signed up|status|participat\w*|belong\w*|on board|still in|adhere\w*|covered by|subject to|"
         r"in it|inside|a signatory or|comply|complies|legally|allowed|permitted|obliged|obligat\w*|free to|"
-        r"still bound|where does|stand)\b"
+        r"still bound|where does|stand|in or out|in or not)\b"
     ),
     SIGNED: re.compile(r"\b(sign|signs|signed|signing|signature|signatory|signatories|put pen)\b"),
     JOINED: re.compile(
@@ -48,7 +48,8 @@ CUES: dict[str, re.Pattern[str]] = {
         r"\b(why|reason\w*|motiv\w*|timeline|history|chronolog\w*|what happened|sequence|steps|events|"
         r"justif\w*|rationale|explain|explanation|background|story|process|how did|polic(y|ies)|announce\w*|"
         r"stance|position|plan|plans|planning|parliament|vote|voted|votes|decree|law|bill|statement|"
-        r"sejm|senate|riigikogu|saeima|seimas|eduskunta|rada|say|said|says|react\w*|response|respond\w*|"
+        r"sejm|senate|riigikogu|saeima|seimas|eduskunta|rada|what did \w+ say|what does \w+ say|said about|"
+        r"say about|react\w*|response|respond\w*|"
         r"condemn\w*|criticis\w*|criticiz\w*|do in|did it do|happen\w*)\b"
     ),
 }
