@@ -23,7 +23,17 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         ),
     ),
     ("mdy", re.compile(_PREFIX + r"\b" + _MONTH + r"\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+" + _YEAR + r"\b")),
-    ("slash", re.compile(_PREFIX + r"\b(\d{1,2})[/.](\d{1,2})[/.]" + _YEAR + r"\b")),
+    ("ymd", re.compile(_PREFIX + r"\b" + _YEAR + r"[/.](\d{1,2})[/.](\d{1,2})\b")),
+    ("slash", re.compile(_PREFIX + r"\b(\d{1,2})[/.-](\d{1,2})[/.-]" + _YEAR + r"\b")),
+    (
+        "part",
+        re.compile(
+            _PREFIX
+            + r"\b(mid|middle of|first half of|second half of|q[1-4]|the (?:first|second|third|fourth) quarter of)[ -]?"
+            + _YEAR
+            + r"\b"
+        ),
+    ),
     ("month", re.compile(_PREFIX + r"\b" + _MONTH + r"\.?,?\s+(?:of\s+)?" + _YEAR + r"\b")),
     ("year", re.compile(_PREFIX + r"\b" + _YEAR + r"\b(?!\s*(?:-|/)\s*\d)")),
     ("relyear", re.compile(_PREFIX + r"\b(last|this|next)\s+year\b")),
@@ -110,6 +120,25 @@ def _interpret(kind: str, m: re.Match[str], today: dt.date) -> DateQuery | None:
         start = end = _safe_date(int(groups[2]), _month(groups[1]), int(groups[0]))
     elif kind == "mdy":
         start = end = _safe_date(int(groups[2]), _month(groups[0]), int(groups[1]))
+    elif kind == "ymd":
+        start = end = _safe_date(int(groups[0]), int(groups[1]), int(groups[2]))
+    elif kind == "part":
+        year = int(groups[1])
+        part = groups[0]
+        quarters = {"q1": 1, "q2": 2, "q3": 3, "q4": 4, "first": 1, "second": 2, "third": 3, "fourth": 4}
+        if part in ("mid", "middle of"):
+            start = end = dt.date(year, 6, 30)
+        elif part.endswith("half of"):
+            first = part.startswith("first")
+            start, end = (
+                (dt.date(year, 1, 1), dt.date(year, 6, 30))
+                if first
+                else (dt.date(year, 7, 1), dt.date(year, 12, 31))
+            )
+        else:
+            quarter = quarters[part.split()[1] if part.startswith("the") else part]
+            start = dt.date(year, 3 * quarter - 2, 1)
+            end = _month_end(year, 3 * quarter)
     elif kind == "slash":
         a, b, year = int(groups[0]), int(groups[1]), int(groups[2])
         day, month = (b, a) if b > 12 >= a else (a, b)
@@ -161,6 +190,8 @@ def _label(kind: str, start: dt.date, end: dt.date, m: re.Match[str]) -> str:
         return format_date(start)
     if kind == "month":
         return f"{_MONTH_NAMES[start.month]} {start.year}"
+    if kind == "part":
+        return f"{format_date(start)} to {format_date(end)}"
     return str(start.year)
 
 
