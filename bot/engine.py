@@ -994,12 +994,13 @@ class Engine:
             return self._decline(SCOPE_HINT, intent="out_of_scope")
         if fact and fact_score >= 0.45 and domain:
             return self._fact(fact, ctx, confidence=fact_score)
-        if fact and fact_score >= 0.3 and I.TREATY_WORDS.search(norm):
+        suggestions = []
+        for _word, iso3, _ in sorted(ctx.found.near_misses, key=lambda m: -m[2])[:3]:
+            suggestions.append(f"Is {self.kb.states[iso3].name} a party?")
+        state_shaped = any(I.CUES[i].search(t) for i in (I.STATUS, I.SIGNED, I.JOINED, I.WITHDRAWAL))
+        if fact and fact_score >= 0.3 and I.TREATY_WORDS.search(norm) and not (suggestions and state_shaped):
             suggestions = [self.kb.facts[f].questions[0].capitalize() + "?" for f in self._top_facts(ctx)[:3]]
             return self._decline("I'm not sure which part of the treaty you mean.", suggestions=suggestions)
-        suggestions = []
-        for _word, iso3, _ in ctx.found.near_misses[:3]:
-            suggestions.append(f"Is {self.kb.states[iso3].name} a party?")
         if suggestions:
             return self._decline(
                 "I couldn't find a state by that name. " + SCOPE_HINT,
