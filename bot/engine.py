@@ -58,6 +58,10 @@ INJECTION = re.compile(
     r"system prompt)\b|\bsay (that |it s |its )?[a-z ]{2,30} (is|are|was|has|have) (a |an |now |still )?"
     r"(party|parties|member|withdrawn|left)\b|\brepeat after me\b|\brespond (only )?with\b|\bprint your\b"
 )
+NOT_COUNTED_UNITS = frozenset(
+    "years year months month days day weeks week articles article times languages mines landmines meetings "
+    "conferences hours decades".split()
+)
 COUNT_NOUNS = re.compile(
     r"\b(state|states|countries|country|nations|nation|parties|party|members|member|signator\w*|signed|ratif\w*|"
     r"acced\w*|accession\w*|withdr\w*|left|joined|join|never|outside|governments|in the treaty|in it)\b"
@@ -1013,6 +1017,8 @@ class Engine:
         """The words that say what to count: from "how many" to the end of that clause."""
         match = I.HOW_MANY.search(norm)
         rest = norm[match.end() :] if match else norm
+        if rest.split()[:1] and rest.split()[0] in NOT_COUNTED_UNITS:
+            return ""  # "how many years/days/articles ...": not a count of states
         clause = re.split(
             r"\b(?:before|after|since|as of|by|during)\b|\b(?:on|in|when)\b(?=\s+(?:\d|jan|feb|mar|apr|may|jun|jul|"
             r"aug|sep|oct|nov|dec|the (?:end|start|beginning)|early|late|last|this|next))",
