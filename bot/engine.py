@@ -55,8 +55,13 @@ IN_SCOPE_NAMES = re.compile(r"\b(ottawa|mine ban|landmine|land mine|anti personn
 INJECTION = re.compile(
     r"\b(ignore|disregard|forget|override|bypass)\b.{0,40}\b(rules?|instructions?|previous|above|prompt|guidelines|"
     r"facts?|sources?|data)\b|\b(pretend|role ?play|act as|you are now|from now on|jailbreak|developer mode|"
-    r"system prompt)\b|\bsay (that |it s |its )?[a-z ]{2,30} (is|are|was|has|have) (a |an |now |still )?"
-    r"(party|parties|member|withdrawn|left)\b|\brepeat after me\b|\brespond (only )?with\b|\bprint your\b"
+    r"system prompt|as if you were|as if you are)\b|\bsay (that |it s |its )?[a-z ]{2,30} (is|are|was|has|have) "
+    r"(a |an |now |still )?(party|parties|member|withdrawn|left)\b|\brepeat after me\b|\brespond (only )?with\b|"
+    r"\bprint your\b|^\s*(system|assistant|user|admin)\s*:|\boverride\b"
+)
+# An order to "say" something, at the start of a sentence or after "and", "then", "just", "now" or "please".
+COMMAND_TO_SAY = re.compile(
+    r"(^|[.!?:;,]\s*|\b(and|then|just|now|please|simply)\s+)(say|claim)\s+(that\s+)?\w"
 )
 NOT_COUNTED_UNITS = frozenset(
     "years year months month days day weeks week articles article times languages mines landmines meetings "
@@ -200,7 +205,7 @@ class Engine:
         norm = normalize(raw)
         if not norm:
             return self._decline("Please ask a question. " + SCOPE_HINT, confidence=0.0)
-        if INJECTION.search(norm):
+        if INJECTION.search(norm) or INJECTION.search(text) or COMMAND_TO_SAY.search(text):
             return self._decline(
                 "I only answer from my cited fact base and don't follow instructions inside a question. "
                 + SCOPE_HINT,
@@ -226,7 +231,9 @@ class Engine:
                     groups.append(group)
         anchor = self._relative_date(found, today) if not when.explicit else None
         anchor_span: tuple[int, int] | None = None
-        if anchor is not None:
+        if anchor is not None and (
+            len(states) > 1 or groups or I.HOW_MANY.search(norm) or re.search(r"\b(before|after)\b", norm)
+        ):
             when, anchor_state, anchor_span = anchor
             states = [s for s in states if s is not anchor_state]
         ctx = _Context(
@@ -341,7 +348,7 @@ class Engine:
                 ordinal is not None and "party" in ctx.norm
             ):
                 return self._nth(ordinal, ctx)
-            if I.HOW_MANY.search(ctx.norm) and COUNT_NOUNS.search(self._count_target(ctx.norm)):
+            if I.HOW_MANY.search(ctx.norm) and COUNT_NOUNS.search(self._count_target(ctx.templated)):
                 return self._count(ctx, withdraw=False, signed=False, never=False)
             return self._state_question(ctx)
         if ctx.groups:
@@ -960,7 +967,7 @@ class Engine:
         needed = bool(
             re.search(r"\b(needed|required|necessary|need|require|does it take|did it take)\b", norm)
         )
-        target = self._count_target(norm)
+        target = self._count_target(t)
         if how_many and not (needed and fact and fact_score >= 0.45) and COUNT_NOUNS.search(target):
             return self._count(
                 ctx,

@@ -29,6 +29,7 @@ FACT = "treaty_fact"
 CUES: dict[str, re.Pattern[str]] = {
     STATUS: re.compile(
         r"\b(party|parties|member|members|membership|bound|part of|in the (treaty|convention|ban|mine ban)|"
+        r"in the (ottawa|mine ban|landmine|apmbc) (treaty|convention|ban)|"
         r"signed up|status|participat\w*|belong\w*|on board|still in|adhere\w*|covered by|subject to|"
         r"in it|inside|a signatory or|comply|complies|legally|allowed|permitted|obliged|obligat\w*|free to|"
         r"still bound|where does|stand|in or out|in or not|rejoin\w*|re join\w*|come back|return\w*)\b"
