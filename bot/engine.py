@@ -81,7 +81,8 @@ NEUTRAL_WORDS = frozenset(
     "landmine landmines anti personnel apmbc today now currently current still yet tell me please info information "
     "regarding re for with as at by its it s this that there their they does do did check update latest compare "
     "comparison versus vs between difference show give list details summary overview where stand stands or out "
-    "right true correct really actually article art under".split()
+    "right true correct really actually article art under deal commitment commitments situation record news "
+    "update updates standing relationship relation involvement participation position view any some new".split()
 )
 UNRELATED_TOPICS = re.compile(
     r"\b(capital|population|currency|weather|gdp|economy|football|soccer|cricket|climate|religion|flag|anthem|"
