@@ -186,26 +186,26 @@ class TreatyBotMixin:
             log.warning("could not deliver an error reply for message %s", message.id)
 
 
+BOT_OPTIONS: dict[str, object] = {
+    "command_prefix": commands.when_mentioned,
+    "allowed_mentions": discord.AllowedMentions.none(),  # no reply can ping anyone
+    "help_command": None,
+}
+
+
 class TreatyBot(TreatyBotMixin, commands.Bot):
     def __init__(self, settings: Settings, replies: CommandReplies) -> None:
-        super().__init__(
-            command_prefix=commands.when_mentioned,
-            intents=intents(),
-            allowed_mentions=discord.AllowedMentions.none(),
-            help_command=None,
-        )
+        super().__init__(intents=intents(), **BOT_OPTIONS)  # type: ignore[arg-type]
         self._setup_state(settings, replies)
 
 
 class ShardedTreatyBot(TreatyBotMixin, commands.AutoShardedBot):
     def __init__(self, settings: Settings, replies: CommandReplies) -> None:
         super().__init__(
-            command_prefix=commands.when_mentioned,
             intents=intents(),
-            allowed_mentions=discord.AllowedMentions.none(),
-            help_command=None,
             shard_count=settings.shard_count,
             shard_ids=list(settings.shard_ids) if settings.shard_ids else None,
+            **BOT_OPTIONS,  # type: ignore[arg-type]
         )
         self._setup_state(settings, replies)
 

@@ -19,6 +19,7 @@ from bot import intents as I
 from bot.answers import Answer, Citation, fit
 from bot.dates import DateQuery, find_date, format_date
 from bot.entities import AMBIGUOUS, GROUP, PLACE, STATE, EntityIndex, Found, Mention
+from bot.knowledge import EVENT_KINDS
 from bot.records import Event, Fact, Group, KnowledgeBase, State
 from bot.status import (
     LABELS,
@@ -90,14 +91,7 @@ UNRELATED_TOPICS = re.compile(
     r"stock market|bitcoin|movie|song|language spoken|spoken|food|cuisine|largest city|area of|olympics|"
     r"prime minister of|president of)\b"
 )
-WITHDRAWAL_KINDS = {
-    "withdrawal_announced",
-    "withdrawal_reason",
-    "withdrawal_parliament_vote",
-    "withdrawal_law_signed",
-    "withdrawal_notified",
-    "withdrawal_effective",
-}
+WITHDRAWAL_KINDS = frozenset(kind for kind in EVENT_KINDS if kind.startswith("withdrawal_"))
 METHOD_NOUN = {
     "ratification": "ratification",
     "accession": "accession",
