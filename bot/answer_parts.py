@@ -11,9 +11,7 @@ from bot.answers import Answer, Citation
 from bot.dates import DateQuery, format_date
 from bot.entities import Found
 from bot.records import Event, Fact, Group, KnowledgeBase, State
-from bot.status import (
-    PartyTimeline,
-)
+from bot.status import PartyTimeline
 
 SCOPE_HINT = (
     "I answer questions about the Ottawa Mine Ban Convention: who is a State Party, who signed, "
