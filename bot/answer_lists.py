@@ -132,6 +132,9 @@ class ListAnswers(AnswerParts):
         be = self._tense(d, today)[0]
         verb = "are" if be == "is" else "were" if be == "was" else "will be"
         states = list(self.kb.states.values())
+        extreme = self._count_extreme(ctx)
+        if extreme is not None:
+            return extreme
         if withdraw:
             gone = [s for s in states if s.withdrawal_notified and s.withdrawal_notified <= d]
             effective = [s for s in gone if s.withdrawal_effective <= d]
@@ -216,6 +219,44 @@ class ListAnswers(AnswerParts):
         if changes:
             text += "\nChanges in the year to that date: " + "; ".join(changes) + "."
         return self._matched(text, [], [self._depositary_citation([])], 0.92, I.COUNT)
+
+    def _count_extreme(self, ctx: Context) -> Answer | None:
+        """The peak count, or the day the count reached a given number."""
+        days, totals = self.timeline.days, self.timeline.totals
+        if not days:
+            return None
+        reach = re.search(
+            r"\b(fall|fell|drop|dropped|decline|declined|rise|rose|reach|reached|go|went|get|got|become|became|hit)\w*"
+            r"(?: to)? (\d{1,3})\b",
+            ctx.norm,
+        )
+        if reach:
+            verb, target = reach.group(1), int(reach.group(2))
+            down = verb in ("fall", "fell", "drop", "dropped", "decline", "declined")
+            hits = []
+            for index, (day, total) in enumerate(zip(days, totals, strict=True)):
+                before = totals[index - 1] if index else 0
+                if (down and before > target >= total) or (not down and before < target <= total):
+                    hits.append(day)
+            if not hits:
+                text = f"The number of States Parties never {'fell' if down else 'rose'} to {target}."
+            else:
+                text = (
+                    f"The number of States Parties {'fell' if down else 'rose'} to {target} on "
+                    + " and ".join(format_date(d) for d in hits)
+                    + ": "
+                    + "; ".join(c for d in hits for c in self._count_changes(d - dt.timedelta(days=1), d))
+                    + "."
+                )
+            return self._matched(text, [], [self._depositary_citation([])], 0.85, I.COUNT)
+        if re.search(r"\b(peak|maximum|highest|most ever|largest|record high|record number)\b", ctx.norm):
+            best = max(totals)
+            first = days[totals.index(best)]
+            later = [d for d, t in zip(days, totals, strict=True) if d > first and t < best]
+            text = f"The peak was **{best} States Parties**, reached on {format_date(first)}"
+            text += f" and held until {format_date(later[0] - dt.timedelta(days=1))}." if later else "."
+            return self._matched(text, [], [self._depositary_citation([])], 0.85, I.COUNT)
+        return None
 
     def _count_changes(self, start: dt.date, end: dt.date) -> list[str]:
         out = []

@@ -289,6 +289,13 @@ class StateAnswers(AnswerParts):
                         f"{header}: " + " ".join(e.snippet.replace("Reason given: ", "") for e in reasons)
                     )
                     citations.extend(self._event_citation(e) for e in reasons)
+                elif not state.withdrawal_notified and not state.consent_deposited:
+                    status_text, _ = self._status_text(state, ctx, compact=True)
+                    lines.append(
+                        f"{status_text} The fact base records no stated reason for {state.name} staying out"
+                        + ("; these are its recorded policy steps:" if events else ".")
+                    )
+                    why = False  # list its events below
                 elif not state.withdrawal_notified:
                     status_text, _ = self._status_text(state, ctx, compact=True)
                     lines.append(

@@ -414,6 +414,10 @@ class Engine(StateAnswers, ListAnswers, FactAnswers):
             and not re.search(r"\b(differ\w*|difference|mean|means|meaning|what is)\b", norm)
         ):
             return self._by_method(ctx)
+        if party_words or re.search(r"\b(number|count)\b", norm):
+            extreme = self._count_extreme(ctx)
+            if extreme is not None:
+                return extreme
         if ordinal is not None and signed and not joined and not meeting:
             return self._first_signatures(ctx)
         if ordinal is not None and (joined or party_words or "instrument" in norm) and not meeting:

@@ -7,6 +7,7 @@ into states.
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -41,6 +42,20 @@ NOT_A_STATE_NEARBY: dict[str, frozenset[str]] = {
     "kiwi": frozenset("fruit fruits bird birds".split()),
     "niger": frozenset("river delta".split()),
 }
+# A word this frequent in English ("dates", "begin", "sedan") is never read as a misspelt state name.
+COMMON_WORD_FREQUENCY = 400
+
+
+@functools.cache
+def english_frequencies() -> dict[str, int]:
+    """Word frequencies of English (pyspellchecker's dictionary), loaded once."""
+    try:
+        from spellchecker import SpellChecker
+    except ImportError:  # the matcher still works, with the built-in word list only
+        return {}
+    return dict(SpellChecker(language="en", distance=1).word_frequency.dictionary)
+
+
 # ISO alpha-3 codes that are also English words are never read as codes.
 _NOT_AFTER_THE_STATES = frozenset(
     "parties party that which who whose with of listed where in signatories members named mentioned above".split()
@@ -103,6 +118,8 @@ class EntityIndex:
                 continue
             self.fuzzy_choices[text[0]].append(text)
             self.fuzzy_targets[text] = target
+        self.frequencies = english_frequencies()
+        self.alias_words = {word for key in self.exact for word in key}
         self.state_names = {iso3: s.name for iso3, s in kb.states.items()}
         self.name_choices = {iso3: normalize(name) for iso3, name in self.state_names.items()}
 
@@ -232,6 +249,12 @@ class EntityIndex:
             return False
         return not (window & blockers)
 
+    def is_ordinary(self, word: str) -> bool:
+        """An ordinary English word, never to be read as a misspelt name."""
+        if word in self.vocabulary:
+            return True
+        return word not in self.alias_words and self.frequencies.get(word, 0) >= COMMON_WORD_FREQUENCY
+
     def _best(self, query: str) -> tuple[str, float] | None:
         """The closest alias within the edit-distance limit for ``query``'s length; None if none or a tie."""
         limit = 1 if len(query) < 8 else 2 if len(query) < 13 else 3
@@ -263,7 +286,7 @@ class EntityIndex:
                     if start < 0 or end > len(tokens) or any(i in others for i in range(start, end)):
                         continue
                     extra = tokens[start : mention.start] + tokens[mention.end : end]
-                    if any(word in self.vocabulary or len(word) < 3 for word in extra):
+                    if any(self.is_ordinary(word) or len(word) < 3 for word in extra):
                         continue
                     hit = self._best(" ".join(tokens[start:end]))
                     if (
@@ -296,6 +319,8 @@ class EntityIndex:
                 words = tokens[i : i + n]
                 if any(w in self.vocabulary or w.isdigit() for w in (words[0], words[-1])):
                     continue
+                if all(self.is_ordinary(w) for w in words):
+                    continue
                 if n == 1 and len(words[0]) < 5:
                     continue
                 candidates.append((i, n))
@@ -314,7 +339,7 @@ class EntityIndex:
             taken.update(range(i, i + n))
         found.mentions.sort(key=lambda m: m.start)
         for i, word in enumerate(tokens):
-            if i in taken or word in self.vocabulary or len(word) < 4 or word.isdigit():
+            if i in taken or self.is_ordinary(word) or len(word) < 4 or word.isdigit():
                 continue
             for _, score, iso3 in process.extract(
                 word, self.name_choices, scorer=fuzz.ratio, score_cutoff=70, limit=3

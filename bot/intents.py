@@ -32,7 +32,8 @@ CUES: dict[str, re.Pattern[str]] = {
         r"in the (ottawa|mine ban|landmine|apmbc) (treaty|convention|ban)|"
         r"signed up|status|participat\w*|belong\w*|on board|still in|adhere\w*|covered by|subject to|"
         r"in it|inside|a signatory or|comply|complies|legally|allowed|permitted|obliged|obligat\w*|free to|"
-        r"still bound|where does|stand|in or out|in or not|rejoin\w*|re join\w*|come back|return\w*)\b"
+        r"still bound|where does|stand|in or out|in or not|rejoin\w*|re join\w*|come back|return\w*|"
+        r"can X use|could X use|may X use|is X allowed)\b"
     ),
     SIGNED: re.compile(r"\b(sign|signs|signed|signing|signature|signatory|signatories|put pen)\b"),
     JOINED: re.compile(
