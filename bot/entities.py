@@ -47,13 +47,14 @@ COMMON_WORD_FREQUENCY = 400
 
 
 @functools.cache
-def english_frequencies() -> dict[str, int]:
-    """Word frequencies of English (pyspellchecker's dictionary), loaded once."""
+def common_english_words() -> frozenset[str]:
+    """English words at least as frequent as ``COMMON_WORD_FREQUENCY`` (pyspellchecker's dictionary), loaded once."""
     try:
         from spellchecker import SpellChecker
     except ImportError:  # the matcher still works, with the built-in word list only
-        return {}
-    return dict(SpellChecker(language="en", distance=1).word_frequency.dictionary)
+        return frozenset()
+    counts = SpellChecker(language="en", distance=1).word_frequency.dictionary
+    return frozenset(word for word, count in counts.items() if count >= COMMON_WORD_FREQUENCY)
 
 
 # ISO alpha-3 codes that are also English words are never read as codes.
@@ -118,7 +119,7 @@ class EntityIndex:
                 continue
             self.fuzzy_choices[text[0]].append(text)
             self.fuzzy_targets[text] = target
-        self.frequencies = english_frequencies()
+        self.english = common_english_words()
         self.alias_words = {word for key in self.exact for word in key}
         self.state_names = {iso3: s.name for iso3, s in kb.states.items()}
         self.name_choices = {iso3: normalize(name) for iso3, name in self.state_names.items()}
@@ -253,7 +254,7 @@ class EntityIndex:
         """An ordinary English word, never to be read as a misspelt name."""
         if word in self.vocabulary:
             return True
-        return word not in self.alias_words and self.frequencies.get(word, 0) >= COMMON_WORD_FREQUENCY
+        return word not in self.alias_words and word in self.english
 
     def _best(self, query: str) -> tuple[str, float] | None:
         """The closest alias within the edit-distance limit for ``query``'s length; None if none or a tie."""
