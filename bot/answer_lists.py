@@ -52,7 +52,9 @@ class ListAnswers(AnswerParts):
             f"States Parties on {format_date(d)}."
         ]
         order = (WITHDRAWN, WITHDRAWAL_PENDING, PARTY, PENDING_ENTRY_INTO_FORCE, SIGNATORY, NON_PARTY)
-        if not withdraw_focus:
+        if I.NEVER.search(ctx.norm) and not withdraw_focus:
+            order = (NON_PARTY, SIGNATORY, WITHDRAWN, PENDING_ENTRY_INTO_FORCE, WITHDRAWAL_PENDING, PARTY)
+        elif not withdraw_focus:
             order = (PARTY, WITHDRAWAL_PENDING, WITHDRAWN, PENDING_ENTRY_INTO_FORCE, SIGNATORY, NON_PARTY)
         titles = {
             PARTY: "State Party",
