@@ -156,6 +156,13 @@ class ListAnswers(AnswerParts):
                 "by accession."
             )
             unratified = [s for s in signers if not (s.consent_deposited and s.consent_deposited <= d)]
+            withdrew = [s for s in signers if s.withdrawal_effective and s.withdrawal_effective <= d]
+            if withdrew:
+                text += (
+                    f" {len(withdrew)} of the signatories later withdrew ("
+                    + ", ".join(s.name for s in withdrew)
+                    + "), so lists of current signatories may show fewer."
+                )
             if unratified:
                 text += (
                     f" {len(unratified)} of them had not ratified: "
