@@ -66,7 +66,8 @@ NEUTRAL_WORDS = frozenset(
     "regarding re for with as at by its it s this that there their they does do did check update latest compare "
     "comparison versus vs between difference show give list details summary overview where stand stands or out "
     "right true correct really actually article art under deal commitment commitments situation record news "
-    "update updates standing relationship relation involvement participation position view any some new".split()
+    "update updates standing relationship relation involvement participation position view any some new abt bout "
+    "wrt pls plz u r y n yn thx ok okay hey hi hello so well".split()
 )
 UNRELATED_TOPICS = re.compile(
     r"\b(capital|population|currency|weather|gdp|economy|football|soccer|cricket|climate|religion|flag|anthem|"
