@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 
 from rapidfuzz import fuzz, process
@@ -61,14 +60,9 @@ class FactAnswers(AnswerParts):
             fact = next((f for f in facts if "armed" in f.id), fact)
         return self._fact(fact, ctx, confidence=0.95)
 
-    def public_article(self, number: int, *, as_of: dt.date | None = None) -> Answer:
-        """What Article ``number`` says, cited (used by ``/treaty``)."""
-        return self.ask(f"What does Article {number} say?", as_of=as_of)
-
     def _fact(self, fact: Fact, ctx: Context, *, confidence: float) -> Answer:
         citations = []
         for i, source_id in enumerate(fact.sources):
-            source = self.kb.sources[source_id]
             quote = bool(fact.quote) and i == 0 and source_id == self.kb.treaty_source
             citations.append(
                 self._citation(
@@ -78,7 +72,6 @@ class FactAnswers(AnswerParts):
                     quote=quote,
                 )
             )
-            del source
         text = f"**{fact.title}**\n{fact.answer}"
         if fact.quote and re.search(
             r"\b(article|art|say|says|said|wording|text|exact|quote|words)\b", ctx.norm

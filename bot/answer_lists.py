@@ -338,7 +338,7 @@ class ListAnswers(AnswerParts):
         )
         citations = [self._depositary_citation(gone)]
         for s in gone:
-            citations.extend(self._state_event_citations(s, d, kinds={"withdrawal_effective"})[:1])
+            citations.extend(self._state_event_citations(s, kinds={"withdrawal_effective"})[:1])
         return self._matched(text, gone, citations, 0.9, I.LIST_WITHDRAWN)
 
     def _list_not_parties(self, ctx: Context, *, never_signed: bool) -> Answer:

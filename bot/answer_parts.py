@@ -60,7 +60,7 @@ class AnswerParts:
         )
 
     @staticmethod
-    def _yes(ctx: Context, word: str = "Yes") -> str:
+    def _yes(ctx: Context) -> str:
         """``"Yes. "`` for a yes/no question; nothing for "when" and other questions."""
         first = ctx.found.tokens[0] if ctx.found.tokens else ""
         yes_no = first in {
@@ -78,15 +78,11 @@ class AnswerParts:
             "can",
             "could",
         }
-        return f"{word}. " if yes_no and not I.WHEN.search(ctx.norm) else ""
+        return "Yes. " if yes_no and not I.WHEN.search(ctx.norm) else ""
 
     @staticmethod
     def _happens(day: dt.date, today: dt.date, past: str, future: str) -> str:
         return past if day <= today else future
-
-    @staticmethod
-    def _sentence_start(lead: str, rest: str) -> str:
-        return lead + rest if lead else rest
 
     def _decline(
         self, text: str, *, suggestions: list[str] | None = None, confidence: float = 0.2, intent: str = ""
@@ -149,8 +145,7 @@ class AnswerParts:
     def _event_citation(self, event: Event) -> Citation:
         return self._citation(event.sources[0], locator=event.locator, snippet=event.snippet)
 
-    def _state_event_citations(self, state: State, d: dt.date, *, kinds: set[str]) -> list[Citation]:
-        del d
+    def _state_event_citations(self, state: State, *, kinds: set[str]) -> list[Citation]:
         return [self._event_citation(e) for e in self.events_by_state.get(state.iso3, []) if e.kind in kinds][
             :2
         ]

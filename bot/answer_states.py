@@ -22,13 +22,6 @@ from bot.status import (
     status_on,
 )
 
-METHOD_NOUN = {
-    "ratification": "ratification",
-    "accession": "accession",
-    "acceptance": "acceptance",
-    "approval": "approval",
-    "succession": "succession",
-}
 WITHDRAWAL_KINDS = frozenset(kind for kind in EVENT_KINDS if kind.startswith("withdrawal_"))
 
 
@@ -42,10 +35,9 @@ class StateAnswers(AnswerParts):
         be, have, lead = self._tense(d, today)
         code = status_on(state, d)
         name = f"**{state.name}**"
-        s = self._sentence_start
-        method = METHOD_NOUN.get(state.consent_method or "", "instrument")
+        method = state.consent_method or "instrument"
         if code == PARTY:
-            text = s(lead, f"{name} {be} a **State Party**")
+            text = lead + f"{name} {be} a **State Party**"
             if state.entry_into_force:
                 text += (
                     f": its {method} was deposited on {format_date(state.consent_deposited)} and it "
@@ -58,8 +50,8 @@ class StateAnswers(AnswerParts):
                     + f" effect on {format_date(state.withdrawal_effective)}."
                 )
         elif code == WITHDRAWAL_PENDING:
-            text = s(
-                lead, f"{name} {be} still a **State Party**, but it {have} given notice of withdrawal"
+            text = (
+                lead + f"{name} {be} still a **State Party**, but it {have} given notice of withdrawal"
             ) + (
                 f" (on {format_date(state.withdrawal_notified)}); the withdrawal "
                 + self._happens(state.withdrawal_effective, today, "took", "will take")
@@ -67,31 +59,29 @@ class StateAnswers(AnswerParts):
                 "its withdrawal takes effect."
             )
         elif code == WITHDRAWN:
-            text = s(lead, f"{name} {be_not(be, 'a State Party')}: it withdrew") + (
+            text = (lead + f"{name} {be_not(be, 'a State Party')}: it withdrew") + (
                 f", with effect from {format_date(state.withdrawal_effective)} (notice given on "
                 f"{format_date(state.withdrawal_notified)}). It had been bound from "
                 f"{format_date(state.entry_into_force)}; once the withdrawal took effect, the Convention's ban no "
                 "longer bound it."
             )
         elif code == PENDING_ENTRY_INTO_FORCE:
-            text = s(lead, f"{name} {have} deposited its instrument of {method}") + (
+            text = (lead + f"{name} {have} deposited its instrument of {method}") + (
                 f" (on {format_date(state.consent_deposited)}) but {be_not(be, 'yet bound')}: the Convention "
                 + self._happens(state.entry_into_force, today, "entered", "enters")
                 + f" into force for it on {format_date(state.entry_into_force)} (Article 17). Counts that go by "
                 "deposit date, such as ICBL's, already list it as a State Party."
             )
         elif code == SIGNATORY:
-            text = s(lead, f"{name} {have} **signed** the Convention") + (
+            text = (lead + f"{name} {have} **signed** the Convention") + (
                 f" (on {format_date(state.signed)}) but not ratified it, so it {be_not(be, 'a State Party')}."
             )
         else:
             joined_later = state.consent_deposited and state.consent_deposited > d
             if joined_later:
-                text = s(lead, f"{name} {be_not(be, 'yet a party')}.")
+                text = lead + f"{name} {be_not(be, 'yet a party')}."
             else:
-                text = s(
-                    lead, f"{name} {be_not(be, 'a party')}: it has never signed or joined the Convention."
-                )
+                text = lead + f"{name} {be_not(be, 'a party')}: it has never signed or joined the Convention."
         if code in (SIGNATORY, NON_PARTY) and state.consent_deposited and state.consent_deposited > d:
             text += (
                 f" It later joined by {method}, deposited on {format_date(state.consent_deposited)}, and "
@@ -104,9 +94,7 @@ class StateAnswers(AnswerParts):
             if now_code != code:
                 text += f" Today ({format_date(today)}) its status is: {LABELS[now_code]}."
         text += self._notes(state, d, compact=compact)
-        return text, self._state_event_citations(
-            state, d, kinds={"withdrawal_notified", "withdrawal_effective"}
-        )
+        return text, self._state_event_citations(state, kinds={"withdrawal_notified", "withdrawal_effective"})
 
     def _period_changes(self, state: State, ctx: Context) -> str:
         if not ctx.when.is_period or ctx.when.start is None:
@@ -116,7 +104,7 @@ class StateAnswers(AnswerParts):
             (state.signed, "signed"),
             (
                 state.consent_deposited,
-                f"deposited its {METHOD_NOUN.get(state.consent_method or '', 'instrument')}",
+                f"deposited its {state.consent_method or 'instrument'}",
             ),
             (state.entry_into_force, "became bound"),
             (state.withdrawal_notified, "gave notice of withdrawal"),
@@ -145,7 +133,7 @@ class StateAnswers(AnswerParts):
             text = f"{self._yes(ctx)}{name} signed the Convention on {format_date(state.signed)}."
             if state.consent_deposited and state.consent_deposited <= d:
                 text += (
-                    f" It then deposited its {METHOD_NOUN.get(state.consent_method or '', 'instrument')} on "
+                    f" It then deposited its {state.consent_method or 'instrument'} on "
                     f"{format_date(state.consent_deposited)} and was bound from {format_date(state.entry_into_force)}."
                 )
             elif state.consent_deposited:
@@ -153,9 +141,7 @@ class StateAnswers(AnswerParts):
             else:
                 text += " It has not ratified it."
         elif state.signed:
-            text = self._sentence_start(
-                lead, f"{name} {have} not yet signed; it signed on {format_date(state.signed)}."
-            )
+            text = lead + f"{name} {have} not yet signed; it signed on {format_date(state.signed)}."
         elif state.consent_deposited:
             text = (
                 f"No. {name} never signed the Convention; it joined by {state.consent_method} on "
@@ -178,7 +164,7 @@ class StateAnswers(AnswerParts):
         d, today = ctx.when.date, ctx.today
         name = f"**{state.name}**"
         if state.consent_deposited:
-            method = METHOD_NOUN.get(state.consent_method or "", "instrument")
+            method = state.consent_method or "instrument"
             bound = self._happens(state.entry_into_force, today, "entered", "enters")
             text = (
                 f"{name} joined by {method}: it deposited its instrument on {format_date(state.consent_deposited)}, "
@@ -248,7 +234,7 @@ class StateAnswers(AnswerParts):
                 "Under Article 20(3), a withdrawal could not take effect while Ukraine is engaged in an armed conflict."
             )
             return text, self._state_event_citations(
-                state, d, kinds={"withdrawal_notified", "withdrawal_reason"}
+                state, kinds={"withdrawal_notified", "withdrawal_reason"}
             )
         elif code in (PARTY, PENDING_ENTRY_INTO_FORCE):
             text = (
@@ -269,9 +255,7 @@ class StateAnswers(AnswerParts):
             if state.signed:
                 text += f" It signed on {format_date(state.signed)} but did not ratify."
         text += self._notes(state, d, compact=compact) if state.iso3 != "UKR" else ""
-        return text, self._state_event_citations(
-            state, d, kinds={"withdrawal_notified", "withdrawal_effective"}
-        )
+        return text, self._state_event_citations(state, kinds={"withdrawal_notified", "withdrawal_effective"})
 
     def _timeline(self, ctx: Context, confidence: float) -> Answer:
         why = bool(re.search(r"\b(why|reason\w*|motiv\w*|justif\w*|rationale)\b", ctx.norm))
@@ -390,7 +374,7 @@ class StateAnswers(AnswerParts):
         return self._matched("\n".join(lines), ctx.states, citations, confidence, I.TIMELINE)
 
     def _milestones(self, state: State) -> list[tuple[dt.date, str, str]]:
-        method = METHOD_NOUN.get(state.consent_method or "", "instrument")
+        method = state.consent_method or "instrument"
         rows: list[tuple[dt.date, str, str]] = []
         if state.signed:
             rows.append((state.signed, "signature", "signed the Convention (depositary record)."))

@@ -17,6 +17,7 @@ import sqlite_utils
 
 from bot.knowledge import KnowledgeError, content_hash, load
 from bot.records import Alias, Event, Fact, Group, KnowledgeBase, Place, Source, State
+from bot.textnorm import normalize
 
 SCHEMA_VERSION = "1"
 
@@ -124,8 +125,6 @@ def _create_schema(db: sqlite_utils.Database) -> None:
 
 
 def _insert(db: sqlite_utils.Database, kb: KnowledgeBase) -> dict[str, int]:
-    from bot.textnorm import normalize
-
     db["sources"].insert_all(
         {
             "id": s.id,

@@ -155,7 +155,7 @@ def _interpret(kind: str, m: re.Match[str], today: dt.date) -> DateQuery | None:
         start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
     if start is None or end is None:
         return None
-    label_core = _label(kind, start, end, m)
+    label_core = _label(kind, start, end)
     span = (m.start(), m.end())
     if prefix in ("before", "prior to", "until", "till"):
         day = start - dt.timedelta(days=1)
@@ -185,7 +185,7 @@ def _interpret(kind: str, m: re.Match[str], today: dt.date) -> DateQuery | None:
     return DateQuery(date=day, start=start, label=label_core, explicit=True, span=span)
 
 
-def _label(kind: str, start: dt.date, end: dt.date, m: re.Match[str]) -> str:
+def _label(kind: str, start: dt.date, end: dt.date) -> str:
     if start == end:
         return format_date(start)
     if kind == "month":

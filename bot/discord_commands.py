@@ -19,7 +19,6 @@ if TYPE_CHECKING:
     from bot.discord_app import TreatyBotMixin
 
 log = logging.getLogger("bot.commands")
-QUESTION_LIMIT = 1000
 
 
 class NotReloadAdmin(app_commands.CheckFailure):
@@ -179,7 +178,7 @@ class TreatyCommands(commands.Cog):
     @question_cooldown()
     async def ask(self, interaction: discord.Interaction, question: str, public: bool = False) -> None:
         started = time.perf_counter()
-        reply = self.bot.replies.ask(question[: QUESTION_LIMIT * 10], public=public)
+        reply = self.bot.replies.ask(question, public=public)
         await send_reply(interaction, reply, command="ask", started=started)
 
     @app_commands.command(name="status", description="One state's status and dates, with sources.")

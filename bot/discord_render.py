@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import discord
 
+from bot.render import citation_detail, snippet_text
 from bot.replies import Reply
 
 CONTENT_LIMIT = 2000
@@ -44,10 +45,10 @@ def to_embed(reply: Reply) -> discord.Embed:
     for number, source in enumerate(reply.sources, start=1):
         if len(embed.fields) >= FIELD_COUNT_LIMIT:
             break
-        value = f"[{source.detail}]({source.url})"
+        value = f"[{citation_detail(source)}]({source.url})"
         if source.snippet:
-            value += f"\n{source.snippet}"
-        name = cut(f"[{number}] {source.heading}", FIELD_NAME_LIMIT)
+            value += f"\n{snippet_text(source)}"
+        name = cut(f"[{number}] {source.title}", FIELD_NAME_LIMIT)
         value = cut(value, FIELD_VALUE_LIMIT)
         footer = cut(reply.footer, FOOTER_LIMIT)
         if embed_size(embed) + len(name) + len(value) + len(footer) > EMBED_TOTAL_LIMIT:

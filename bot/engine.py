@@ -197,7 +197,7 @@ class Engine(StateAnswers, ListAnswers, FactAnswers):
             question=raw,
             text=text,
             norm=norm,
-            templated=self._templated(found, norm, when, drop=anchor_span),
+            templated=self._templated(found, when, drop=anchor_span),
             today=today,
             when=when,
             found=found,
@@ -525,7 +525,7 @@ class Engine(StateAnswers, ListAnswers, FactAnswers):
 
     # ------------------------------------------------------------------ helpers
     @staticmethod
-    def _templated(found: Found, norm: str, when: DateQuery, *, drop: tuple[int, int] | None = None) -> str:
+    def _templated(found: Found, when: DateQuery, *, drop: tuple[int, int] | None = None) -> str:
         tokens = list(found.tokens)
         if drop is not None:
             tokens[drop[0] : drop[1]] = [""] * (drop[1] - drop[0])
@@ -537,5 +537,4 @@ class Engine(StateAnswers, ListAnswers, FactAnswers):
         text = " ".join(t for t in tokens if t)
         if when.explicit:
             text = re.sub(r"\b(19|20)\d{2}\b", "D", text)
-        del norm
         return text

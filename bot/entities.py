@@ -57,6 +57,8 @@ def common_english_words() -> frozenset[str]:
     return frozenset(word for word, count in counts.items() if count >= COMMON_WORD_FREQUENCY)
 
 
+# Phrases that, just before the word, show it is not the state ("the state of Georgia" is the US state).
+NOT_A_STATE_AFTER: dict[str, tuple[str, ...]] = {"georgia": ("state of",)}
 # ISO alpha-3 codes that are also English words are never read as codes.
 _NOT_AFTER_THE_STATES = frozenset(
     "parties party that which who whose with of listed where in signatories members named mentioned above".split()
@@ -242,13 +244,8 @@ class EntityIndex:
         if not blockers:
             return True
         window = set(tokens[max(0, i - 3) : i]) | set(tokens[i + n : i + n + 3])
-        if word == "georgia" and (
-            "state" in tokens[i + n : i + n + 2] and "of" not in tokens[i + n : i + n + 1]
-        ):
-            window.add("state_of_us")
-        if word == "georgia" and tokens[max(0, i - 2) : i] == ["state", "of"]:
-            return False
-        return not (window & blockers)
+        before = " ".join(tokens[max(0, i - 2) : i])
+        return not (window & blockers) and before not in NOT_A_STATE_AFTER.get(word, ())
 
     def is_ordinary(self, word: str) -> bool:
         """An ordinary English word, never to be read as a misspelt name."""

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from rapidfuzz import fuzz, process, utils
 
 from bot import __version__
-from bot.answers import Answer
+from bot.answers import Answer, Citation
 from bot.dates import format_date
 from bot.render import citation_detail, snippet_text
 from bot.status import STATUSES, status_counts, status_on
@@ -22,23 +22,13 @@ AUTOCOMPLETE_LIMIT = 25
 CHOICE_NAME_LIMIT = 100
 
 
-@dataclass(frozen=True, slots=True)
-class Source:
-    """One numbered source as shown under an answer."""
-
-    heading: str
-    url: str
-    detail: str
-    snippet: str
-
-
 @dataclass(slots=True)
 class Reply:
     """A reply to a command: text, numbered sources, a footer, and how to send it."""
 
     body: str
     title: str = ""
-    sources: list[Source] = field(default_factory=list)
+    sources: list[Citation] = field(default_factory=list)
     footer: str = ""
     ephemeral: bool = False
     suggestions: list[str] = field(default_factory=list)
@@ -54,9 +44,9 @@ class Reply:
         if self.sources:
             lines += ["", "Sources:"]
             for number, source in enumerate(self.sources, start=1):
-                lines.append(f"[{number}] {source.heading} — {source.detail} <{source.url}>")
+                lines.append(f"[{number}] {source.title} — {citation_detail(source)} <{source.url}>")
                 if source.snippet:
-                    lines.append(f"    {source.snippet}")
+                    lines.append(f"    {snippet_text(source)}")
         if self.attachment:
             lines += ["", f"(attached: {self.attachment[0]}, {len(self.attachment[1])} bytes)"]
         if self.footer:
@@ -88,19 +78,9 @@ class CommandReplies:
 
     def from_answer(self, answer: Answer, *, on: dt.date, public: bool = False) -> Reply:
         """Turn an engine answer into a reply; declines are always ephemeral."""
-        sources = []
-        for citation in answer.citations:
-            sources.append(
-                Source(
-                    heading=citation.title,
-                    url=citation.url,
-                    detail=citation_detail(citation),
-                    snippet=snippet_text(citation),
-                )
-            )
         return Reply(
             body=answer.text,
-            sources=sources,
+            sources=list(answer.citations),
             footer=self._footer(answer, on) if answer.matched else "",
             ephemeral=not answer.matched or not public,
             suggestions=list(answer.suggestions),
