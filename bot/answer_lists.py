@@ -146,7 +146,7 @@ class ListAnswers(AnswerParts):
             )
             if gone:
                 text += " " + self._withdrawn_lines(gone, d, today, inline=True)
-            text += self._ukraine_list_note(d)
+            text += self._not_withdrawn_note(d)
             return self._matched(text, gone, [self._depositary_citation(gone)], 0.9, I.COUNT)
         if signed and not never:
             signers = [s for s in states if s.signed and s.signed <= d]
@@ -289,13 +289,15 @@ class ListAnswers(AnswerParts):
             return "They are: " + "; ".join(parts) + "."
         return "\n".join(f"• {p}" for p in parts)
 
-    @staticmethod
-    def _ukraine_list_note(d: dt.date) -> str:
-        if d < dt.date(2025, 7, 18):
+    def _not_withdrawn_note(self, d: dt.date) -> str:
+        """Name the states that took steps towards leaving without an Article 20 withdrawal."""
+        names = [s.name for s in self.kb.states.values() if self._steps_without_notice(s, d)]
+        if not names:
             return ""
+        verb = "it remains a State Party" if len(names) == 1 else "they remain States Parties"
         return (
-            "\nUkraine is not on this list: its July 2025 declaration suspending the Convention is not an "
-            "Article 20 withdrawal, and it remains a State Party."
+            f"\nNot on this list: {', '.join(names)}, which took steps towards leaving but deposited no Article 20 "
+            f"instrument of withdrawal, so {verb}."
         )
 
     def _list_withdrawn(self, ctx: Context) -> Answer:
@@ -334,7 +336,7 @@ class ListAnswers(AnswerParts):
             + ":\n"
             + self._withdrawn_lines(gone, d, today)
             + "\nThese were the first withdrawals in the Convention's history."
-            + self._ukraine_list_note(d)
+            + self._not_withdrawn_note(d)
         )
         citations = [self._depositary_citation(gone)]
         for s in gone:
@@ -492,7 +494,7 @@ class ListAnswers(AnswerParts):
         ratified_first = [s for s in self.by_consent if s.consent_deposited == opening]
         text = (
             f"The Convention opened for signature in Ottawa on {format_date(opening)}: {len(first_day)} states "
-            f"signed that day and {len(in_ottawa)} in Ottawa over the two days, Canada, the host, among them. The "
+            f"signed that day and {len(in_ottawa)} in Ottawa over the two days. The "
             f"depositary's list does not order same-day signatures. In all, {len(signers)} states signed before "
             "signature closed when the Convention entered into force on 1 March 1999."
         )

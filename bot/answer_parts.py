@@ -145,6 +145,17 @@ class AnswerParts:
     def _event_citation(self, event: Event) -> Citation:
         return self._citation(event.sources[0], locator=event.locator, snippet=event.snippet)
 
+    def _steps_without_notice(self, state: State, d: dt.date) -> list[Event]:
+        """Steps towards leaving (announcements, votes, laws, notices) by ``d`` from a state whose record shows
+        no Article 20 instrument of withdrawal: it is still a State Party."""
+        if state.withdrawal_notified:
+            return []
+        return [
+            e
+            for e in self.events_by_state.get(state.iso3, [])
+            if e.kind.startswith("withdrawal_") and e.kind != "withdrawal_reason" and e.date <= d
+        ]
+
     def _state_event_citations(self, state: State, *, kinds: set[str]) -> list[Citation]:
         return [self._event_citation(e) for e in self.events_by_state.get(state.iso3, []) if e.kind in kinds][
             :2

@@ -116,12 +116,13 @@ class StateAnswers(AnswerParts):
         return f" During {ctx.when.label} it " + "; ".join(inside) + "."
 
     def _notes(self, state: State, d: dt.date, *, compact: bool) -> str:
-        out = ""
-        if state.iso3 == "UKR" or (state.confidence != "high" and state.note):
-            relevant = state.iso3 != "UKR" or d >= dt.date(2025, 6, 29)
-            if relevant and state.note:
-                out += f"\n> Note: {state.note}" if not compact else f" _Note: {state.note}_"
-        return out
+        """The record's note: for a state that took steps to leave, from the first step; else when not certain."""
+        if not state.note:
+            return ""
+        steps = self._steps_without_notice(state, dt.date.max)
+        if (steps and d < steps[0].date) or (not steps and state.confidence == "high"):
+            return ""
+        return f" _Note: {state.note}_" if compact else f"\n> Note: {state.note}"
 
     def _signed_text(
         self, state: State, ctx: Context, *, compact: bool = False
@@ -226,12 +227,11 @@ class StateAnswers(AnswerParts):
                 + self._happens(state.withdrawal_effective, today, "took", "will take")
                 + f" effect on {format_date(state.withdrawal_effective)}."
             )
-        elif state.iso3 == "UKR":
+        elif self._steps_without_notice(state, d):
             text = (
-                f"No. {name} has not withdrawn under Article 20 and {be} still a **State Party**. In July 2025 it "
-                "declared that it was *suspending* the Convention (law of 15 July, notice to the UN on 18 July 2025), "
-                "but the Convention has no suspension clause and the depositary records no withdrawal notification. "
-                "Under Article 20(3), a withdrawal could not take effect while Ukraine is engaged in an armed conflict."
+                f"No. {name} has not withdrawn under Article 20 and {be} still a **State Party**: it took steps "
+                "towards leaving, but the depositary records no instrument of withdrawal from it."
+                + self._notes(state, d, compact=compact)
             )
             return text, self._state_event_citations(
                 state, kinds={"withdrawal_notified", "withdrawal_reason"}
@@ -254,7 +254,7 @@ class StateAnswers(AnswerParts):
             )
             if state.signed:
                 text += f" It signed on {format_date(state.signed)} but did not ratify."
-        text += self._notes(state, d, compact=compact) if state.iso3 != "UKR" else ""
+        text += self._notes(state, d, compact=compact)
         return text, self._state_event_citations(state, kinds={"withdrawal_notified", "withdrawal_effective"})
 
     def _timeline(self, ctx: Context, confidence: float) -> Answer:

@@ -272,15 +272,10 @@ class Engine(StateAnswers, ListAnswers, FactAnswers):
             return self._not_a_state(places[0])
         if ctx.found.set_aside and not ctx.states and not ctx.groups:
             word = ctx.found.set_aside[0]
-            if word.target.codes == ("GEO",) and not I.CUES[I.STATUS].search(ctx.templated):
-                return self._decline(
-                    "That seems to be about the US state of Georgia, which is not a state under international law. "
-                    "The country Georgia has never joined the Convention. " + SCOPE_HINT,
-                    suggestions=["Is Georgia a party?"],
-                    intent="not_a_state",
-                )
             return self._decline(
-                SCOPE_HINT, intent="out_of_scope", suggestions=[f"Is {word.target.label} a party?"]
+                f"“{word.text}” here doesn't seem to mean the state {word.target.label}. " + SCOPE_HINT,
+                intent="out_of_scope",
+                suggestions=[f"Is {word.target.label} a party?"],
             )
 
         article = re.search(r"\b(?:article|art)\s*(\d{1,2})\b", ctx.norm)
