@@ -59,6 +59,14 @@ def common_english_words() -> frozenset[str]:
 
 # Phrases that, just before the word, show it is not the state ("the state of Georgia" is the US state).
 NOT_A_STATE_AFTER: dict[str, tuple[str, ...]] = {"georgia": ("state of",)}
+
+
+@functools.cache
+def _alias_tokens(alias: str) -> tuple[str, ...]:
+    """An alias's words with their case kept, worked out once per alias."""
+    return tuple(case_tokens(alias))
+
+
 # ISO alpha-3 codes that are also English words are never read as codes.
 _NOT_AFTER_THE_STATES = frozenset(
     "parties party that which who whose with of listed where in signatories members named mentioned above".split()
@@ -220,7 +228,7 @@ class EntityIndex:
     ) -> Target | None:
         for target in targets:
             if target.case_sensitive:
-                wanted = case_tokens(target.alias)
+                wanted = _alias_tokens(target.alias)
                 if shouting or len(wanted) != len(original):
                     continue
                 if any(
