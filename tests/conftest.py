@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -11,6 +13,22 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 KNOWLEDGE = ROOT / "knowledge"
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+
+def run_cli(
+    *args: str, db: Path, knowledge: Path = KNOWLEDGE, stdin: str | None = None, cwd: Path = ROOT
+) -> subprocess.CompletedProcess[str]:
+    """``python -m bot ARGS`` as users run it, with no token and its own database."""
+    env = {**os.environ, "DATABASE_PATH": str(db), "KNOWLEDGE_DIR": str(knowledge), "DISCORD_TOKEN": ""}
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=cwd,
+        timeout=120,
+    )
 
 
 @pytest.fixture(scope="session")

@@ -3,29 +3,18 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from collections import Counter
 from pathlib import Path
 
 import pytest
-from conftest import KNOWLEDGE, ROOT
+from conftest import KNOWLEDGE, run_cli
 
 
 def run(
     *args: str, db: Path, stdin: str | None = None, knowledge: Path = KNOWLEDGE
 ) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "DATABASE_PATH": str(db), "KNOWLEDGE_DIR": str(knowledge), "DISCORD_TOKEN": ""}
-    return subprocess.run(
-        [sys.executable, "-m", "bot", *args],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=ROOT,
-        timeout=120,
-    )
+    return run_cli(*args, db=db, stdin=stdin, knowledge=knowledge)
 
 
 @pytest.fixture(scope="module")

@@ -165,6 +165,7 @@ def test_random_text_never_raises(engine, text: str) -> None:
     data = answer.to_dict()
     assert isinstance(data["matched"], bool)
     assert len(data["answer"]) <= 1500
-    assert "@everyone" not in data["answer"] or "@everyone" in text
+    assert "@everyone" not in data["answer"] and "@here" not in data["answer"]
+    assert not re.search(r"<@[&!]?\d+>", data["answer"])
     if data["matched"]:
         assert data["citations"]

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from conftest import run_cli
 
 from bot.settings import SettingsError, load_settings
 
@@ -32,32 +29,15 @@ def test_bad_setting_is_a_clear_error(monkeypatch: pytest.MonkeyPatch, tmp_path:
 
 
 def test_run_without_a_token_points_to_the_console(tmp_path: Path) -> None:
-    env = {**os.environ, "DISCORD_TOKEN": "", "DATABASE_PATH": str(tmp_path / "db.sqlite3")}
-    result = subprocess.run(
-        [sys.executable, "-m", "bot", "run"],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=tmp_path,
-        timeout=60,
-    )
+    result = run_cli("run", db=tmp_path / "db.sqlite3", cwd=tmp_path)
     assert result.returncode == 2
     assert "DISCORD_TOKEN is not set" in result.stderr
     assert "python -m bot console" in result.stderr
 
 
 def test_console_answers_questions_and_commands(tmp_path: Path) -> None:
-    env = {**os.environ, "DISCORD_TOKEN": "", "DATABASE_PATH": str(tmp_path / "db.sqlite3")}
     lines = "has Finland left?\n/status Poland 2025-09-15\n/treaty 19\n/withdrawals\n/nonsense\n/quit\n"
-    result = subprocess.run(
-        [sys.executable, "-m", "bot", "console", "--as-of", "2026-11-27"],
-        input=lines,
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=ROOT,
-        timeout=60,
-    )
+    result = run_cli("console", "--as-of", "2026-11-27", db=tmp_path / "db.sqlite3", stdin=lines)
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert "10 January 2026" in out
