@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterable
 
 from bot import intents as I
-from bot.answer_parts import AnswerParts, Context, ordinal_suffix, plural
+from bot.answer_parts import AnswerParts, Context, names, ordinal_suffix, plural
 from bot.answers import Answer
 from bot.dates import format_date
 from bot.records import Event, Group, State
@@ -68,18 +68,18 @@ class ListAnswers(AnswerParts):
             group_states = by_code.get(code, [])
             if not group_states:
                 continue
-            names = []
+            entries = []
             for state in group_states:
                 if code in (WITHDRAWN, WITHDRAWAL_PENDING):
-                    names.append(
+                    entries.append(
                         f"{state.name} (notice {format_date(state.withdrawal_notified)}, effective "
                         f"{format_date(state.withdrawal_effective)})"
                     )
                 elif code == PENDING_ENTRY_INTO_FORCE:
-                    names.append(f"{state.name} (bound from {format_date(state.entry_into_force)})")
+                    entries.append(f"{state.name} (bound from {format_date(state.entry_into_force)})")
                 else:
-                    names.append(state.name)
-            lines.append(f"• {titles[code]} ({len(group_states)}): " + ", ".join(names))
+                    entries.append(state.name)
+            lines.append(f"• {titles[code]} ({len(group_states)}): " + ", ".join(entries))
         if withdraw_focus and not by_code.get(WITHDRAWN) and not by_code.get(WITHDRAWAL_PENDING):
             lines.insert(1, f"None of them had withdrawn or given notice of withdrawal by {format_date(d)}.")
         if group.note:
@@ -88,7 +88,7 @@ class ListAnswers(AnswerParts):
             self._depositary_citation(members),
             *self._source_citations(
                 group.sources,
-                snippet=f"Members of the {group.name}: " + ", ".join(s.name for s in members) + ".",
+                snippet=f"Members of the {group.name}: " + names(members) + ".",
             ),
         ]
         return self._matched("\n".join(lines), members, citations, 0.9, I.GROUP)
@@ -160,15 +160,11 @@ class ListAnswers(AnswerParts):
             if withdrew:
                 text += (
                     f" {len(withdrew)} of the signatories later withdrew ("
-                    + ", ".join(s.name for s in withdrew)
+                    + names(withdrew)
                     + "), so lists of current signatories may show fewer."
                 )
             if unratified:
-                text += (
-                    f" {len(unratified)} of them had not ratified: "
-                    + ", ".join(s.name for s in unratified)
-                    + "."
-                )
+                text += f" {len(unratified)} of them had not ratified: " + names(unratified) + "."
             return self._matched(text, [], [self._depositary_citation([])], 0.9, I.COUNT)
         un_only = bool(re.search(r"\bun (member|members|member states?)\b|\bmembers of the un\b", ctx.norm))
         scope = [s for s in states if s.un_member] if un_only else states
@@ -184,7 +180,7 @@ class ListAnswers(AnswerParts):
                 text = (
                     f"**{len(not_parties)}** of {scope_label} {verb} not States Parties on {format_date(d)}: "
                     f"{len(outside)} never joined"
-                    + (f" and {len(gone)} withdrew ({', '.join(s.name for s in gone)})" if gone else "")
+                    + (f" and {len(gone)} withdrew ({names(gone)})" if gone else "")
                     + "."
                 )
             return self._matched(text, [], [self._depositary_citation([])], 0.85, I.COUNT)
@@ -206,7 +202,7 @@ class ListAnswers(AnswerParts):
         if leaving:
             text += (
                 f" That includes {len(leaving)} whose withdrawal was pending ("
-                + ", ".join(s.name for s in leaving)
+                + names(leaving)
                 + "), as a state stays bound until its withdrawal takes effect."
             )
         if pending:
@@ -221,7 +217,7 @@ class ListAnswers(AnswerParts):
         if left:
             text += (
                 f" In all, {len(ever)} states have ratified or acceded; {len(left)} of them later withdrew ("
-                + ", ".join(s.name for s in left)
+                + names(left)
                 + ")."
             )
         changes = self._count_changes(d - dt.timedelta(days=365), d)
@@ -291,12 +287,12 @@ class ListAnswers(AnswerParts):
 
     def _not_withdrawn_note(self, d: dt.date) -> str:
         """Name the states that took steps towards leaving without an Article 20 withdrawal."""
-        names = [s.name for s in self.kb.states.values() if self._steps_without_notice(s, d)]
-        if not names:
+        stepped = [s for s in self.kb.states.values() if self._steps_without_notice(s, d)]
+        if not stepped:
             return ""
-        verb = "it remains a State Party" if len(names) == 1 else "they remain States Parties"
+        verb = "it remains a State Party" if len(stepped) == 1 else "they remain States Parties"
         return (
-            f"\nNot on this list: {', '.join(names)}, which took steps towards leaving but deposited no Article 20 "
+            f"\nNot on this list: {names(stepped)}, which took steps towards leaving but deposited no Article 20 "
             f"instrument of withdrawal, so {verb}."
         )
 
@@ -356,12 +352,10 @@ class ListAnswers(AnswerParts):
         else:
             chosen = [s for s in states if not (s.consent_deposited and s.consent_deposited <= d)]
             head = f"**{len(chosen)}** states had never joined the Convention by {format_date(d)}:"
-        text = head + " " + ", ".join(s.name for s in chosen) + "."
+        text = head + " " + names(chosen) + "."
         withdrawn = [s for s in states if status_on(s, d) == WITHDRAWN]
         if withdrawn:
-            text += (
-                "\nAlso outside on that date, having withdrawn: " + ", ".join(s.name for s in withdrawn) + "."
-            )
+            text += "\nAlso outside on that date, having withdrawn: " + names(withdrawn) + "."
         return self._matched(text, chosen, [self._depositary_citation([])], 0.88, I.LIST_NEVER_JOINED)
 
     def _list_pending(self, ctx: Context) -> Answer:
@@ -479,7 +473,7 @@ class ListAnswers(AnswerParts):
                 continue
             line = f"• {method}: **{len(group)}**"
             if len(group) <= 40:
-                line += " (" + ", ".join(s.name for s in sorted(group, key=lambda s: s.name)) + ")"
+                line += " (" + names(sorted(group, key=lambda s: s.name)) + ")"
             lines.append(line)
         lines.append(
             "Signatories join by ratification, acceptance or approval; states that did not sign accede (Article 16)."
@@ -499,7 +493,7 @@ class ListAnswers(AnswerParts):
             "signature closed when the Convention entered into force on 1 March 1999."
         )
         if ratified_first:
-            text += " " + ", ".join(s.name for s in ratified_first) + " also ratified on the opening day."
+            text += " " + names(ratified_first) + " also ratified on the opening day."
         return self._matched(text, [], [self._depositary_citation([])], 0.75, I.NTH)
 
     def _recent(self, ctx: Context) -> Answer:

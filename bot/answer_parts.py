@@ -198,3 +198,8 @@ def ordinal_suffix(n: int) -> str:
     if 10 <= n % 100 <= 20:
         return "th"
     return {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+
+
+def names(states: Iterable[State]) -> str:
+    """``Estonia, Latvia, Lithuania``."""
+    return ", ".join(state.name for state in states)

@@ -6,7 +6,7 @@ import datetime as dt
 import re
 
 from bot import intents as I
-from bot.answer_parts import AnswerParts, Context, be_not, cap
+from bot.answer_parts import AnswerParts, Context, be_not, cap, names
 from bot.answers import Answer, Citation
 from bot.dates import format_date
 from bot.knowledge import EVENT_KINDS
@@ -358,8 +358,7 @@ class StateAnswers(AnswerParts):
                 events.setdefault(event.snippet, event)
         lines = []
         for snippet, states in by_reason.items():
-            names = ", ".join(s.name for s in states)
-            lines.append(f"**{names}**: {snippet.replace('Reason given: ', '')}")
+            lines.append(f"**{names(states)}**: {snippet.replace('Reason given: ', '')}")
         for state in silent:
             if state.withdrawal_notified:
                 lines.append(f"**{state.name}**: the fact base records no stated reason.")
