@@ -85,7 +85,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _ask(database, args.question, args.as_of, as_json=args.json)
         from bot.console import run_console
 
-        return run_console(settings, knowledge_dir=knowledge_dir, database=database, as_of=args.as_of)
+        return run_console(knowledge_dir=knowledge_dir, database=database, as_of=args.as_of)
     from bot.discord_app import run_bot, sync_commands
 
     if args.command == "run":

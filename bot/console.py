@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import TextIO
 
 from bot.replies import CommandReplies, Reply
-from bot.settings import Settings
 from bot.store import FactStore
 
 HELP = """Type a question, or a command:
@@ -82,7 +81,6 @@ def handle(
 
 
 def run_console(
-    settings: Settings,
     *,
     knowledge_dir: Path,
     database: Path,
@@ -91,7 +89,6 @@ def run_console(
     stdout: TextIO = sys.stdout,
 ) -> int:
     """Chat until end of input or /quit."""
-    del settings
     store = FactStore(knowledge_dir=knowledge_dir, database=database)
     replies = CommandReplies(store)
     interactive = stdin.isatty()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import math
 import re
 import signal
 import sys
@@ -18,7 +17,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.cooldown import MentionDeduplicator, UserRateLimiter
-from bot.discord_commands import BadDate, NotReloadAdmin, TreatyCommands
+from bot.discord_commands import BadDate, NotReloadAdmin, TreatyCommands, cooldown_text
 from bot.discord_render import to_embed, to_text
 from bot.replies import CommandReplies, Reply
 from bot.settings import Settings
@@ -99,9 +98,7 @@ class TreatyBotMixin:
             return
         retry_after = self.limiter.hit(message.author.id)
         if retry_after:
-            await self._reply(
-                message, Reply(body=f"You're asking quickly; try again in {math.ceil(retry_after)} s.")
-            )
+            await self._reply(message, Reply(body=cooldown_text(retry_after)))
             return
         earlier = self.dedupe.earlier(message.channel.id, question)
         if earlier:
@@ -142,7 +139,7 @@ class TreatyBotMixin:
         if isinstance(error, NotReloadAdmin):
             text = "Only members with the Manage Server permission or a configured admin role can reload the facts."
         elif isinstance(error, app_commands.CommandOnCooldown):
-            text = f"You're asking quickly; try again in {math.ceil(error.retry_after)} s."
+            text = cooldown_text(error.retry_after)
         elif isinstance(error, BadDate):
             text = str(error)
         elif isinstance(error, app_commands.TransformerError):

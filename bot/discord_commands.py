@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import logging
+import math
 import time
 from typing import TYPE_CHECKING
 
@@ -70,17 +71,22 @@ def reload_admin_only() -> app_commands.check:
     return app_commands.check(predicate)
 
 
-def question_cooldown() -> app_commands.check:
-    async def predicate(interaction: discord.Interaction) -> bool:
-        bot = interaction.client
-        retry_after = bot.limiter.hit(interaction.user.id)  # type: ignore[attr-defined]
-        if retry_after:
-            raise app_commands.CommandOnCooldown(
-                app_commands.Cooldown(bot.limiter.rate, bot.limiter.per), retry_after
-            )  # type: ignore[attr-defined]
-        return True
+def cooldown_text(retry_after: float) -> str:
+    """What a user who asks too quickly is told."""
+    return f"You're asking quickly; try again in {math.ceil(retry_after)} s."
 
-    return app_commands.check(predicate)
+
+async def within_cooldown(interaction: discord.Interaction) -> bool:
+    """Count a question against the user's limit; raise ``CommandOnCooldown`` past it."""
+    limiter = interaction.client.limiter  # type: ignore[attr-defined]
+    retry_after = limiter.hit(interaction.user.id)
+    if retry_after:
+        raise app_commands.CommandOnCooldown(app_commands.Cooldown(limiter.rate, limiter.per), retry_after)
+    return True
+
+
+def question_cooldown() -> app_commands.check:
+    return app_commands.check(within_cooldown)
 
 
 async def send_reply(interaction: discord.Interaction, reply: Reply, *, command: str, started: float) -> None:
@@ -133,9 +139,7 @@ class SuggestionView(discord.ui.View):
             bot = interaction.client
             retry_after = bot.limiter.hit(interaction.user.id)  # type: ignore[attr-defined]
             if retry_after:
-                await interaction.response.send_message(
-                    f"You're asking quickly; try again in {retry_after:.0f} s.", ephemeral=True
-                )
+                await interaction.response.send_message(cooldown_text(retry_after), ephemeral=True)
                 return
             reply = bot.replies.ask(suggestion, public=self.public)  # type: ignore[attr-defined]
             await send_reply(interaction, reply, command="did-you-mean", started=started)
@@ -151,6 +155,7 @@ class TreatyCommands(commands.Cog):
         self.context_menu = app_commands.ContextMenu(
             name="Ask the treaty bot", callback=self.ask_about_message
         )
+        self.context_menu.add_check(within_cooldown)
         self.context_menu.allowed_contexts = app_commands.AppCommandContext(
             guild=True, dm_channel=True, private_channel=True
         )
@@ -279,11 +284,6 @@ class TreatyCommands(commands.Cog):
     async def ask_about_message(self, interaction: discord.Interaction, message: discord.Message) -> None:
         """Context menu: answer about the message it is used on."""
         started = time.perf_counter()
-        retry_after = self.bot.limiter.hit(interaction.user.id)
-        if retry_after:
-            raise app_commands.CommandOnCooldown(
-                app_commands.Cooldown(self.bot.limiter.rate, self.bot.limiter.per), retry_after
-            )
         text = self.bot.strip_mentions(message.content or "")
         if not text.strip():
             reply = Reply(body="That message has no text I can read as a question.", ephemeral=True)
