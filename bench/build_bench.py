@@ -17,7 +17,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from synthetic import ROOT, write_synthetic
 
-from bot.database import build, read_knowledge
+from bot.facts.database import build, read_knowledge
 
 
 def measure(knowledge: Path, db: Path, repeat: int) -> tuple[list[float], list[float]]:

@@ -21,15 +21,15 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
-sys.path.insert(0, str(HERE.parent / "tests"))
 
-from question_set import judge, load_cases  # noqa: E402
 from rapidfuzz import fuzz, process, utils  # noqa: E402
 from synthetic import ROOT, write_synthetic  # noqa: E402
 
-from bot.answers import Answer  # noqa: E402
-from bot.database import build  # noqa: E402
 from bot.engine import Engine  # noqa: E402
+from bot.engine.answer import Answer  # noqa: E402
+from bot.evaluate import judge, load_cases  # noqa: E402
+from bot.facts.database import build  # noqa: E402
+from bot.service import load_engine  # noqa: E402
 
 FORMS = ("is {} a party", "did {} sign", "when did {} join", "has {} withdrawn", "why did {} withdraw")
 
@@ -81,13 +81,11 @@ def main() -> None:
     args = parser.parse_args()
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})  # one core, as the target says
-    cases = load_cases()
+    cases = load_cases(ROOT / "tests" / "questions.yaml")
     with tempfile.TemporaryDirectory() as tmp:
         tmp_path = Path(tmp)
         build(ROOT / "knowledge", tmp_path / "full.sqlite3")
-        engine = Engine.from_database(
-            tmp_path / "full.sqlite3", cache_size=0
-        )  # measure the work, not the cache
+        engine = load_engine(tmp_path / "full.sqlite3", cache_size=0)  # measure the work, not the cache
         baseline = NaiveBaseline(engine)
         print(f"{len(cases)} questions, {args.repeat} timed passes, one core")
         print(f"{'':<26} {'accuracy':>9} {'p50 ms':>8} {'p99 ms':>8} {'max ms':>8} {'q/s':>8}")
@@ -102,7 +100,7 @@ def main() -> None:
         synthetic = write_synthetic(tmp_path / "knowledge-x", factor=args.factor)
         build(synthetic, tmp_path / "x.sqlite3")
         tracemalloc.start()
-        big = Engine.from_database(tmp_path / "x.sqlite3", cache_size=0)
+        big = load_engine(tmp_path / "x.sqlite3", cache_size=0)
         _, peak = tracemalloc.get_traced_memory()
         tracemalloc.stop()
         accuracy, times = run(big.ask, cases, args.repeat)

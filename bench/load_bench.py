@@ -21,8 +21,8 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-import discord_payloads as P  # noqa: E402
-from discord_double import DiscordDouble  # noqa: E402
+from support import discord_payloads as P  # noqa: E402
+from support.discord_double import DiscordDouble  # noqa: E402
 
 TOKEN = "load-token-0123456789"
 QUESTIONS = [

@@ -71,8 +71,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "build":
         return _build(knowledge_dir, database)
     if args.command in ("states", "ask", "console"):
-        from bot.database import ensure_database
-        from bot.knowledge import KnowledgeError
+        from bot.facts.database import ensure_database
+        from bot.facts.validate import KnowledgeError
 
         try:
             ensure_database(knowledge_dir, database)
@@ -83,10 +83,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _states(database, args.as_of, as_json=args.json)
         if args.command == "ask":
             return _ask(database, args.question, args.as_of, as_json=args.json)
-        from bot.console import run_console
+        from bot.frontends.console import run_console
 
         return run_console(knowledge_dir=knowledge_dir, database=database, as_of=args.as_of)
-    from bot.discord_app import run_bot, sync_commands
+    from bot.frontends.discord.app import run_bot, sync_commands
 
     if args.command == "run":
         return run_bot(settings, knowledge_dir=knowledge_dir, database=database)
@@ -100,7 +100,7 @@ def _print_problems(problems: Sequence[str]) -> None:
 
 
 def _check(knowledge_dir: Path) -> int:
-    from bot.knowledge import validate
+    from bot.facts.validate import validate
 
     report = validate(knowledge_dir)
     for warning in report.warnings:
@@ -118,8 +118,8 @@ def _check(knowledge_dir: Path) -> int:
 
 
 def _build(knowledge_dir: Path, database: Path) -> int:
-    from bot.database import build
-    from bot.knowledge import KnowledgeError
+    from bot.facts.database import build
+    from bot.facts.validate import KnowledgeError
 
     try:
         meta = build(knowledge_dir, database)
@@ -136,8 +136,8 @@ def _today() -> dt.date:
 
 
 def _states(database: Path, as_of: dt.date | None, *, as_json: bool) -> int:
-    from bot.database import read_knowledge
-    from bot.status import LABELS, STATUSES, status_counts, status_on
+    from bot.engine.status import LABELS, STATUSES, status_counts, status_on
+    from bot.facts.database import read_knowledge
 
     kb = read_knowledge(database)
     day = as_of or _today()
@@ -185,10 +185,10 @@ def _states(database: Path, as_of: dt.date | None, *, as_json: bool) -> int:
 
 
 def _ask(database: Path, question: str, as_of: dt.date | None, *, as_json: bool) -> int:
-    from bot.engine import Engine
-    from bot.render import render_text
+    from bot.frontends.text import render_text
+    from bot.service import load_engine
 
-    engine = Engine.from_database(database)
+    engine = load_engine(database)
     if question == "-":
         for line in sys.stdin:
             line = line.rstrip("\n")

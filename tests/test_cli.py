@@ -8,7 +8,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from conftest import KNOWLEDGE, run_cli
+from support.cli import KNOWLEDGE, run_cli
 
 
 def run(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from conftest import ROOT
+from support.cli import ROOT
 
 
 def readme_commands() -> list[str]:

@@ -1,0 +1,1 @@
+"""Answer families: per-state answers, lists and counts, groups, treaty facts and declines."""

@@ -1,0 +1,401 @@
+"""Answers about one state or a few: status, signature, joining, withdrawal, timelines and reasons."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from bot.engine import intents as I
+from bot.engine.answer import Answer, Citation
+from bot.engine.answers.parts import AnswerParts, Context, be_not, cap, names
+from bot.engine.dates import format_date
+from bot.engine.status import (
+    LABELS,
+    NON_PARTY,
+    PARTY,
+    PENDING_ENTRY_INTO_FORCE,
+    SIGNATORY,
+    WITHDRAWAL_PENDING,
+    WITHDRAWN,
+    status_on,
+)
+from bot.facts.records import Event, State
+from bot.facts.validate import EVENT_KINDS
+
+WITHDRAWAL_KINDS = frozenset(kind for kind in EVENT_KINDS if kind.startswith("withdrawal_"))
+
+
+class StateAnswers(AnswerParts):
+    """What one state did and when."""
+
+    def _status_text(
+        self, state: State, ctx: Context, *, compact: bool = False
+    ) -> tuple[str, list[Citation]]:
+        d, today = ctx.when.date, ctx.today
+        be, have, lead = self._tense(d, today)
+        code = status_on(state, d)
+        name = f"**{state.name}**"
+        method = state.consent_method or "instrument"
+        if code == PARTY:
+            text = lead + f"{name} {be} a **State Party**"
+            if state.entry_into_force:
+                text += (
+                    f": its {method} was deposited on {format_date(state.consent_deposited)} and it "
+                    f"{'has' if have == 'has' else 'had'} been bound since {format_date(state.entry_into_force)}."
+                )
+            if state.withdrawal_notified and state.withdrawal_notified > d:
+                text += (
+                    f" It later gave notice of withdrawal on {format_date(state.withdrawal_notified)}; the withdrawal "
+                    + self._happens(state.withdrawal_effective, today, "took", "will take")
+                    + f" effect on {format_date(state.withdrawal_effective)}."
+                )
+        elif code == WITHDRAWAL_PENDING:
+            text = (
+                lead + f"{name} {be} still a **State Party**, but it {have} given notice of withdrawal"
+            ) + (
+                f" (on {format_date(state.withdrawal_notified)}); the withdrawal "
+                + self._happens(state.withdrawal_effective, today, "took", "will take")
+                + f" effect on {format_date(state.withdrawal_effective)} (Article 20(3)). A state stays bound until "
+                "its withdrawal takes effect."
+            )
+        elif code == WITHDRAWN:
+            text = (lead + f"{name} {be_not(be, 'a State Party')}: it withdrew") + (
+                f", with effect from {format_date(state.withdrawal_effective)} (notice given on "
+                f"{format_date(state.withdrawal_notified)}). It had been bound from "
+                f"{format_date(state.entry_into_force)}; once the withdrawal took effect, the Convention's ban no "
+                "longer bound it."
+            )
+        elif code == PENDING_ENTRY_INTO_FORCE:
+            text = (lead + f"{name} {have} deposited its instrument of {method}") + (
+                f" (on {format_date(state.consent_deposited)}) but {be_not(be, 'yet bound')}: the Convention "
+                + self._happens(state.entry_into_force, today, "entered", "enters")
+                + f" into force for it on {format_date(state.entry_into_force)} (Article 17). Counts that go by "
+                "deposit date, such as ICBL's, already list it as a State Party."
+            )
+        elif code == SIGNATORY:
+            text = (lead + f"{name} {have} **signed** the Convention") + (
+                f" (on {format_date(state.signed)}) but not ratified it, so it {be_not(be, 'a State Party')}."
+            )
+        else:
+            joined_later = state.consent_deposited and state.consent_deposited > d
+            if joined_later:
+                text = lead + f"{name} {be_not(be, 'yet a party')}."
+            else:
+                text = lead + f"{name} {be_not(be, 'a party')}: it has never signed or joined the Convention."
+        if code in (SIGNATORY, NON_PARTY) and state.consent_deposited and state.consent_deposited > d:
+            text += (
+                f" It later joined by {method}, deposited on {format_date(state.consent_deposited)}, and "
+                + ("has been" if state.entry_into_force <= today else "will be")
+                + f" bound from {format_date(state.entry_into_force)}."
+            )
+        text += self._period_changes(state, ctx)
+        if d != today:
+            now_code = status_on(state, today)
+            if now_code != code:
+                text += f" Today ({format_date(today)}) its status is: {LABELS[now_code]}."
+        text += self._notes(state, d, compact=compact)
+        return text, self._state_event_citations(state, kinds={"withdrawal_notified", "withdrawal_effective"})
+
+    def _period_changes(self, state: State, ctx: Context) -> str:
+        if not ctx.when.is_period or ctx.when.start is None:
+            return ""
+        start, end = ctx.when.start, ctx.when.date
+        milestones = [
+            (state.signed, "signed"),
+            (
+                state.consent_deposited,
+                f"deposited its {state.consent_method or 'instrument'}",
+            ),
+            (state.entry_into_force, "became bound"),
+            (state.withdrawal_notified, "gave notice of withdrawal"),
+            (state.withdrawal_effective, "its withdrawal took effect"),
+        ]
+        inside = [f"{what} on {format_date(day)}" for day, what in milestones if day and start <= day <= end]
+        if not inside:
+            return ""
+        return f" During {ctx.when.label} it " + "; ".join(inside) + "."
+
+    def _notes(self, state: State, d: dt.date, *, compact: bool) -> str:
+        """The record's note: for a state that took steps to leave, from the first step; else when not certain."""
+        if not state.note:
+            return ""
+        steps = self._steps_without_notice(state, dt.date.max)
+        if (steps and d < steps[0].date) or (not steps and state.confidence == "high"):
+            return ""
+        return f" _Note: {state.note}_" if compact else f"\n> Note: {state.note}"
+
+    def _signed_text(
+        self, state: State, ctx: Context, *, compact: bool = False
+    ) -> tuple[str, list[Citation]]:
+        d, today = ctx.when.date, ctx.today
+        _be, have, lead = self._tense(d, today)
+        name = f"**{state.name}**"
+        if state.signed and state.signed <= d:
+            text = f"{self._yes(ctx)}{name} signed the Convention on {format_date(state.signed)}."
+            if state.consent_deposited and state.consent_deposited <= d:
+                text += (
+                    f" It then deposited its {state.consent_method or 'instrument'} on "
+                    f"{format_date(state.consent_deposited)} and was bound from {format_date(state.entry_into_force)}."
+                )
+            elif state.consent_deposited:
+                text += f" It ratified later, on {format_date(state.consent_deposited)}."
+            else:
+                text += " It has not ratified it."
+        elif state.signed:
+            text = lead + f"{name} {have} not yet signed; it signed on {format_date(state.signed)}."
+        elif state.consent_deposited:
+            text = (
+                f"No. {name} never signed the Convention; it joined by {state.consent_method} on "
+                f"{format_date(state.consent_deposited)} and "
+                + ("has been" if state.entry_into_force <= today else "will be")
+                + f" bound from {format_date(state.entry_into_force)}. States that did not sign join by accession "
+                "(Article 16)."
+            )
+            if state.consent_deposited > d:
+                text += f" On {format_date(d)} it had not yet joined."
+        else:
+            text = f"No. {name} has never signed or joined the Convention."
+        text += self._withdrawal_suffix(state, d, today)
+        text += self._notes(state, d, compact=compact)
+        return text, []
+
+    def _joined_text(
+        self, state: State, ctx: Context, *, compact: bool = False
+    ) -> tuple[str, list[Citation]]:
+        d, today = ctx.when.date, ctx.today
+        name = f"**{state.name}**"
+        if state.consent_deposited:
+            method = state.consent_method or "instrument"
+            bound = self._happens(state.entry_into_force, today, "entered", "enters")
+            text = (
+                f"{name} joined by {method}: it deposited its instrument on {format_date(state.consent_deposited)}, "
+                f"and the Convention {bound} into force for it on {format_date(state.entry_into_force)}."
+            )
+            if state.signed:
+                text += f" It had signed on {format_date(state.signed)}."
+            if state.consent_method == "succession":
+                text += " A succession can take effect from independence, before the deposit."
+            if state.consent_deposited > d:
+                text += f" So on {format_date(d)} it had not yet joined."
+            elif state.entry_into_force > d:
+                text += f" So on {format_date(d)} it had joined but was not yet bound."
+        elif state.signed:
+            text = (
+                f"{name} signed on {format_date(state.signed)} but has never ratified, so it has not joined."
+            )
+        else:
+            text = f"{name} has never joined the Convention: it has neither signed nor acceded."
+        text += self._withdrawal_suffix(state, d, today)
+        text += self._notes(state, d, compact=compact)
+        return text, []
+
+    def _withdrawal_suffix(self, state: State, d: dt.date, today: dt.date) -> str:
+        if not state.withdrawal_notified:
+            return ""
+        effect = self._happens(state.withdrawal_effective, today, "took", "will take")
+        return (
+            f" It later withdrew: notice on {format_date(state.withdrawal_notified)}, which {effect} effect on "
+            f"{format_date(state.withdrawal_effective)}."
+        )
+
+    def _withdrawal_text(
+        self, state: State, ctx: Context, *, compact: bool = False
+    ) -> tuple[str, list[Citation]]:
+        d, today = ctx.when.date, ctx.today
+        be, _have, lead = self._tense(d, today)
+        name = f"**{state.name}**"
+        code = status_on(state, d)
+        if state.withdrawal_notified and state.withdrawal_notified <= d:
+            effect_verb = self._happens(state.withdrawal_effective, today, "took", "will take")
+            text = (
+                f"{self._yes(ctx)}{name} deposited its instrument of withdrawal on "
+                f"{format_date(state.withdrawal_notified)}, and "
+                f"the withdrawal {effect_verb} effect on {format_date(state.withdrawal_effective)}, six months later "
+                "(Article 20(3))."
+            )
+            if code == WITHDRAWN:
+                text += " " + cap(f"{lead}it {be} no longer a State Party.")
+            else:
+                text += " " + cap(
+                    f"{lead}it {be} still a State Party until then, as a state stays bound until its withdrawal "
+                    "takes effect."
+                )
+        elif state.withdrawal_notified:
+            text = (
+                f"Not on {format_date(d)}: {name} was still a State Party then. It later deposited its instrument of "
+                f"withdrawal on {format_date(state.withdrawal_notified)}, which "
+                + self._happens(state.withdrawal_effective, today, "took", "will take")
+                + f" effect on {format_date(state.withdrawal_effective)}."
+            )
+        elif self._steps_without_notice(state, d):
+            text = (
+                f"No. {name} has not withdrawn under Article 20 and {be} still a **State Party**: it took steps "
+                "towards leaving, but the depositary records no instrument of withdrawal from it."
+                + self._notes(state, d, compact=compact)
+            )
+            return text, self._state_event_citations(
+                state, kinds={"withdrawal_notified", "withdrawal_reason"}
+            )
+        elif code in (PARTY, PENDING_ENTRY_INTO_FORCE):
+            text = (
+                f"No. {name} has not withdrawn: it {be} a **State Party** on {format_date(d)}"
+                + (f" (bound since {format_date(state.entry_into_force)})" if code == PARTY else "")
+                + ", and the depositary records no withdrawal notification from it."
+            )
+            if code == PENDING_ENTRY_INTO_FORCE:
+                text = (
+                    f"No. {name} has not withdrawn; on {format_date(d)} it had joined but was not yet bound (from "
+                    f"{format_date(state.entry_into_force)})."
+                )
+        else:
+            text = (
+                f"{name} never joined the Convention, so it has nothing to withdraw from; it {be} not a party on "
+                f"{format_date(d)}."
+            )
+            if state.signed:
+                text += f" It signed on {format_date(state.signed)} but did not ratify."
+        text += self._notes(state, d, compact=compact)
+        return text, self._state_event_citations(state, kinds={"withdrawal_notified", "withdrawal_effective"})
+
+    def _timeline(self, ctx: Context, confidence: float) -> Answer:
+        why = bool(re.search(r"\b(why|reason\w*|motiv\w*|justif\w*|rationale)\b", ctx.norm))
+        if why and len(ctx.states) > 1:
+            return self._reasons(ctx, confidence)
+        lines: list[str] = []
+        citations: list[Citation] = [self._depositary_citation(ctx.states[:3])]
+        for state in ctx.states[:3]:
+            events = list(self.events_by_state.get(state.iso3, []))
+            header = f"**{state.name}**"
+            reasons = [e for e in events if e.kind == "withdrawal_reason"]
+            if why:
+                if reasons:
+                    lines.append(
+                        f"{header}: " + " ".join(e.snippet.replace("Reason given: ", "") for e in reasons)
+                    )
+                    citations.extend(self._event_citation(e) for e in reasons)
+                elif not state.withdrawal_notified and not state.consent_deposited:
+                    status_text, _ = self._status_text(state, ctx, compact=True)
+                    lines.append(
+                        f"{status_text} The fact base records no stated reason for {state.name} staying out"
+                        + ("; these are its recorded policy steps:" if events else ".")
+                    )
+                    why = False  # list its events below
+                elif not state.withdrawal_notified:
+                    status_text, _ = self._status_text(state, ctx, compact=True)
+                    lines.append(
+                        f"{header} has not withdrawn, so there is no withdrawal to explain. {status_text}"
+                    )
+                    continue
+                else:
+                    lines.append(f"{header}: the fact base records no stated reason.")
+            else:
+                lines.append(f"{header}, timeline:")
+            milestones = self._milestones(state)
+            chosen = [
+                e for e in events if e.kind != "withdrawal_reason" and (not why or e.kind in WITHDRAWAL_KINDS)
+            ]
+            event_days = {(e.date, e.kind) for e in chosen}
+            entries: list[tuple[dt.date, str]] = [
+                (day, what) for day, kind, what in milestones if (day, kind) not in event_days and not why
+            ]
+            entries += [(e.date, e.snippet) for e in chosen]
+            entries.sort(key=lambda x: x[0])
+            if ctx.when.is_period and ctx.when.start is not None:
+                start, end = ctx.when.start, ctx.when.date
+                within = [(day, what) for day, what in entries if start <= day <= end]
+                if within:
+                    entries = within
+                    lines[-1] = f"{header}, during {ctx.when.label}:"
+            if not entries and not why:
+                status_text, _ = self._status_text(state, ctx, compact=True)
+                lines[-1] = f"{header}: the fact base records no dated events for it. {status_text}"
+            for day, what in entries:
+                lines.append(f"• {format_date(day)}: {what}")
+            citations.extend(self._event_citation(e) for e in chosen[:4])
+        return self._matched("\n".join(lines), ctx.states[:3], citations, confidence, I.TIMELINE)
+
+    def _compare(self, ctx: Context) -> Answer:
+        """Order several states by when they signed, joined or withdrew."""
+        if I.CUES[I.WITHDRAWAL].search(ctx.templated):
+            label, pick = "gave notice of withdrawal", lambda s: s.withdrawal_notified
+        elif I.CUES[I.SIGNED].search(ctx.templated) and not I.CUES[I.JOINED].search(ctx.templated):
+            label, pick = "signed", lambda s: s.signed
+        else:
+            label, pick = (
+                "deposited its instrument of ratification or accession",
+                lambda s: s.consent_deposited,
+            )
+        dated = sorted((s for s in ctx.states if pick(s)), key=lambda s: pick(s))
+        undated = [s for s in ctx.states if not pick(s)]
+        lines = []
+        if dated:
+            first = dated[0]
+            ties = [s for s in dated if pick(s) == pick(first)]
+            if len(ties) > 1:
+                lines.append(
+                    f"{' and '.join(s.name for s in ties)} {label} on the same day, {format_date(pick(first))}."
+                )
+            else:
+                lines.append(f"**{first.name}** {label} first, on {format_date(pick(first))}.")
+            lines += [f"• {s.name}: {format_date(pick(s))}" for s in dated]
+        for s in undated:
+            lines.append(f"• {s.name}: never {label.split(' its ')[0] if ' its ' in label else label}.")
+        return self._matched(
+            "\n".join(lines), ctx.states, [self._depositary_citation(ctx.states)], 0.85, I.STATUS
+        )
+
+    def _reasons(self, ctx: Context, confidence: float) -> Answer:
+        """Why several states withdrew: each stated reason once, then the key dates."""
+        by_reason: dict[str, list[State]] = {}
+        events: dict[str, Event] = {}
+        silent: list[State] = []
+        for state in ctx.states:
+            reasons = [e for e in self.events_by_state.get(state.iso3, []) if e.kind == "withdrawal_reason"]
+            if not reasons:
+                silent.append(state)
+            for event in reasons:
+                by_reason.setdefault(event.snippet, []).append(state)
+                events.setdefault(event.snippet, event)
+        lines = []
+        for snippet, states in by_reason.items():
+            lines.append(f"**{names(states)}**: {snippet.replace('Reason given: ', '')}")
+        for state in silent:
+            if state.withdrawal_notified:
+                lines.append(f"**{state.name}**: the fact base records no stated reason.")
+            else:
+                lines.append(f"**{state.name}** has not withdrawn.")
+        gone = [s for s in ctx.states if s.withdrawal_notified]
+        if gone:
+            lines.append(self._withdrawn_lines(gone, ctx.when.date, ctx.today))
+        citations = [self._depositary_citation(ctx.states)] + [
+            self._event_citation(e) for e in events.values()
+        ]
+        return self._matched("\n".join(lines), ctx.states, citations, confidence, I.TIMELINE)
+
+    def _milestones(self, state: State) -> list[tuple[dt.date, str, str]]:
+        method = state.consent_method or "instrument"
+        rows: list[tuple[dt.date, str, str]] = []
+        if state.signed:
+            rows.append((state.signed, "signature", "signed the Convention (depositary record)."))
+        if state.consent_deposited:
+            rows.append(
+                (
+                    state.consent_deposited,
+                    state.consent_method or "",
+                    f"deposited its instrument of {method}.",
+                )
+            )
+        if state.entry_into_force:
+            rows.append(
+                (state.entry_into_force, "entered_into_force", "the Convention entered into force for it.")
+            )
+        if state.withdrawal_notified:
+            rows.append(
+                (state.withdrawal_notified, "withdrawal_notified", "instrument of withdrawal deposited.")
+            )
+        if state.withdrawal_effective:
+            rows.append((state.withdrawal_effective, "withdrawal_effective", "withdrawal took effect."))
+        return rows
+
+    def _state_suggestions(self, state: State) -> list[str]:
+        return [f"Is {state.name} a party?", f"When did {state.name} join?", f"Has {state.name} withdrawn?"]

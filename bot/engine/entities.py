@@ -1,0 +1,353 @@
+"""Find the states, groups and places a question names.
+
+Exact n-gram lookup in an alias index comes first; rapidfuzz then catches typos in the
+words left over, with a length-aware edit-distance limit so ordinary words never turn
+into states.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
+
+from bot.engine.vocabulary import COMMON_WORDS
+from bot.facts.records import KnowledgeBase
+from bot.textnorm import case_tokens, normalize
+
+STATE = "state"
+GROUP = "group"
+AMBIGUOUS = "ambiguous"
+PLACE = "place"
+
+# Words that show a common-word state name ("Turkey", "Chad", "Jordan") means something else.
+NOT_A_STATE_NEARBY: dict[str, frozenset[str]] = {
+    "turkey": frozenset(
+        "thanksgiving roast roasted sandwich sandwiches dinner meat bird birds recipe recipes stuffing gravy cook cooking cooked eat eating breast leg legs bacon cold wild carve oven baste brine".split()
+    ),
+    "chad": frozenset(
+        "named guy bro dude meme friend brother boyfriend husband colleague coworker mr smith said says told thinks my our your his her".split()
+    ),
+    "jordan": frozenset(
+        "michael air shoes shoe sneakers peterson henderson nike nba basketball jumpman brand named mr ms my friend river".split()
+    ),
+    "georgia": frozenset(
+        "atlanta savannah peach county senator senators governor usa us american bulldogs athens augusta macon u".split()
+    ),
+    "china": frozenset("porcelain plate plates dishes dish cup cups tea set fine bone cabinet".split()),
+    "guinea": frozenset("pig pigs fowl worm worms".split()),
+    "kiwi": frozenset("fruit fruits bird birds".split()),
+    "niger": frozenset("river delta".split()),
+}
+# A word this frequent in English ("dates", "begin", "sedan") is never read as a misspelt state name.
+COMMON_WORD_FREQUENCY = 400
+
+
+@functools.cache
+def common_english_words() -> frozenset[str]:
+    """English words at least as frequent as ``COMMON_WORD_FREQUENCY`` (pyspellchecker's dictionary), loaded once."""
+    try:
+        from spellchecker import SpellChecker
+    except ImportError:  # the matcher still works, with the built-in word list only
+        return frozenset()
+    counts = SpellChecker(language="en", distance=1).word_frequency.dictionary
+    return frozenset(word for word, count in counts.items() if count >= COMMON_WORD_FREQUENCY)
+
+
+# Phrases that, just before the word, show it is not the state ("the state of Georgia" is the US state).
+NOT_A_STATE_AFTER: dict[str, tuple[str, ...]] = {"georgia": ("state of",)}
+
+
+@functools.cache
+def _alias_tokens(alias: str) -> tuple[str, ...]:
+    """An alias's words with their case kept, worked out once per alias."""
+    return tuple(case_tokens(alias))
+
+
+# ISO alpha-3 codes that are also English words are never read as codes.
+_NOT_AFTER_THE_STATES = frozenset(
+    "parties party that which who whose with of listed where in signatories members named mentioned above".split()
+)
+_CODE_WORDS = frozenset("and are can per ton ben mar dom lie nor gab cub jam pan cog tun mli com bel".split())
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    kind: str
+    codes: tuple[str, ...]
+    label: str
+    case_sensitive: bool = False
+    needs_context: bool = False
+    place_kind: str = ""
+    note: str = ""
+    alias: str = ""
+
+
+@dataclass(slots=True)
+class Mention:
+    target: Target
+    start: int
+    end: int
+    text: str
+    score: float = 1.0
+    fuzzy: bool = False
+
+
+@dataclass(slots=True)
+class Found:
+    tokens: list[str]
+    original: list[str]
+    mentions: list[Mention] = field(default_factory=list)
+    set_aside: list[Mention] = field(default_factory=list)
+    near_misses: list[tuple[str, str, float]] = field(default_factory=list)
+
+    def covered(self) -> set[int]:
+        return {i for m in self.mentions + self.set_aside for i in range(m.start, m.end)}
+
+
+class EntityIndex:
+    """An in-memory alias index over states, groups and places."""
+
+    def __init__(self, kb: KnowledgeBase, *, extra_vocabulary: set[str] | None = None) -> None:
+        self.kb = kb
+        self.exact: dict[tuple[str, ...], list[Target]] = defaultdict(list)
+        self._add_all(kb)
+        alias_words = {word for key in self.exact for word in key}
+        self.vocabulary = set(COMMON_WORDS) | ((extra_vocabulary or set()) - alias_words)
+        self.max_n = max((len(k) for k in self.exact), default=1)
+        self.fuzzy_choices: dict[str, list[str]] = defaultdict(list)
+        self.fuzzy_targets: dict[str, Target] = {}
+        for key, targets in self.exact.items():
+            target = targets[0]
+            if target.case_sensitive or target.kind == PLACE or len(key) > 6:
+                continue
+            text = " ".join(key)
+            if len(text) < 5 or text in COMMON_WORDS:
+                continue
+            self.fuzzy_choices[text[0]].append(text)
+            self.fuzzy_targets[text] = target
+        self.english = common_english_words()
+        self.alias_words = {word for key in self.exact for word in key}
+        self.state_names = {iso3: s.name for iso3, s in kb.states.items()}
+        self.name_choices = {iso3: normalize(name) for iso3, name in self.state_names.items()}
+
+    def _add(self, alias: str, target: Target) -> None:
+        key = tuple(normalize(alias).split())
+        if not key:
+            return
+        existing = self.exact[key]
+        if target in existing:
+            return
+        # A state's own name wins over an ambiguous alias spelled the same ("Guinea", "Sudan").
+        if target.kind == STATE and existing and existing[0].kind == AMBIGUOUS:
+            existing.insert(0, target)
+        else:
+            existing.append(target)
+
+    def _add_all(self, kb: KnowledgeBase) -> None:
+        weak_names = {a.iso3s[0] for a in kb.aliases if a.kind == "name" and a.context == "needs_context"}
+        ambiguous_weak = {
+            normalize(a.alias) for a in kb.aliases if a.kind == "ambiguous" and a.context == "needs_context"
+        }
+        for iso3, state in kb.states.items():
+            weak = iso3 in weak_names or normalize(state.name) in ambiguous_weak
+            self._add(state.name, Target(STATE, (iso3,), state.name, needs_context=weak))
+            if iso3.lower() not in _CODE_WORDS:
+                self._add(iso3, Target(STATE, (iso3,), state.name, case_sensitive=True, alias=iso3))
+        for alias in kb.aliases:
+            if alias.kind == "name":
+                continue
+            kind = AMBIGUOUS if alias.ambiguous else STATE
+            label = alias.alias if alias.ambiguous else kb.states[alias.iso3s[0]].name
+            self._add(
+                alias.alias,
+                Target(
+                    kind,
+                    alias.iso3s,
+                    label,
+                    case_sensitive=alias.context == "case_sensitive",
+                    needs_context=alias.context == "needs_context",
+                    alias=alias.alias,
+                ),
+            )
+        for group in kb.groups.values():
+            target = Target(GROUP, group.members, group.name, note=group.id)
+            self._add(group.name, target)
+            for alias in group.aliases:
+                case_sensitive = alias.isupper() and len(alias) <= 4 and alias.lower() in COMMON_WORDS
+                self._add(
+                    alias,
+                    Target(
+                        GROUP,
+                        group.members,
+                        group.name,
+                        case_sensitive=case_sensitive,
+                        note=group.id,
+                        alias=alias,
+                    ),
+                )
+        for place in kb.places:
+            codes = (place.parent,) if place.parent else ()
+            self._add(place.name, Target(PLACE, codes, place.name, place_kind=place.kind, note=place.note))
+
+    def find(self, text: str) -> Found:
+        """Every state, group and place named in ``text``, exact matches first, then typos."""
+        original = case_tokens(text)
+        tokens = [t.lower() for t in original]
+        found = Found(tokens=tokens, original=original)
+        shouting = sum(1 for t in original if t.isupper() and len(t) > 1) > max(2, len(original) // 2)
+        i = 0
+        while i < len(tokens):
+            matched = False
+            for n in range(min(self.max_n, len(tokens) - i), 0, -1):
+                key = tuple(tokens[i : i + n])
+                targets = self.exact.get(key)
+                if not targets:
+                    continue
+                target = self._choose(targets, original[i : i + n], shouting, tokens, i, n)
+                if target is None:
+                    continue
+                mention = Mention(target, i, i + n, " ".join(original[i : i + n]))
+                if target.needs_context and not self._context_allows(tokens, i, n):
+                    found.set_aside.append(mention)
+                else:
+                    found.mentions.append(mention)
+                i += n
+                matched = True
+                break
+            if not matched:
+                i += 1
+        self._fuzzy(found)
+        return found
+
+    def _choose(
+        self, targets: list[Target], original: list[str], shouting: bool, tokens: list[str], i: int, n: int
+    ) -> Target | None:
+        for target in targets:
+            if target.case_sensitive:
+                wanted = _alias_tokens(target.alias)
+                if shouting or len(wanted) != len(original):
+                    continue
+                if any(
+                    w != o if w != w.lower() else w != o.lower()
+                    for w, o in zip(wanted, original, strict=True)
+                ):
+                    continue
+            # "the States" is the USA, but "the States Parties" is not.
+            if tokens[i : i + n] == ["the", "states"] and (
+                (i + n < len(tokens) and tokens[i + n] in _NOT_AFTER_THE_STATES)
+                or (i > 0 and tokens[i - 1] in {"of", "all"})
+            ):
+                continue
+            return target
+        return None
+
+    @staticmethod
+    def _context_allows(tokens: list[str], i: int, n: int) -> bool:
+        word = " ".join(tokens[i : i + n])
+        blockers = NOT_A_STATE_NEARBY.get(word)
+        if not blockers:
+            return True
+        window = set(tokens[max(0, i - 3) : i]) | set(tokens[i + n : i + n + 3])
+        before = " ".join(tokens[max(0, i - 2) : i])
+        return not (window & blockers) and before not in NOT_A_STATE_AFTER.get(word, ())
+
+    def is_ordinary(self, word: str) -> bool:
+        """An ordinary English word, never to be read as a misspelt name."""
+        if word in self.vocabulary:
+            return True
+        return word not in self.alias_words and word in self.english
+
+    def _best(self, query: str) -> tuple[str, float] | None:
+        """The closest alias within the edit-distance limit for ``query``'s length; None if none or a tie."""
+        limit = 1 if len(query) < 8 else 2 if len(query) < 13 else 3
+        choices = self.fuzzy_choices.get(query[0], [])
+        hits = process.extract(query, choices, scorer=OSA.distance, score_cutoff=limit, limit=3)
+        if not hits:
+            return None
+        best = hits[0]
+        rivals = [
+            h for h in hits[1:] if h[1] == best[1] and self.fuzzy_targets[h[0]] != self.fuzzy_targets[best[0]]
+        ]
+        if rivals:
+            return None
+        return best[0], 1 - best[1] / max(len(query), len(best[0]))
+
+    def _extend(self, found: Found) -> None:
+        """Let a typo in a longer name win over an exact shorter one: "Souh Sudan" is South Sudan, not Sudan."""
+        tokens = found.tokens
+        for index, mention in enumerate(list(found.mentions)):
+            if mention.target.kind != STATE or mention.target.case_sensitive:
+                continue
+            others = {i for m in found.mentions if m is not mention for i in range(m.start, m.end)}
+            best: tuple[float, int, int, str] | None = None
+            for left in range(0, 4):
+                for right in range(0, 4):
+                    if not left and not right:
+                        continue
+                    start, end = mention.start - left, mention.end + right
+                    if start < 0 or end > len(tokens) or any(i in others for i in range(start, end)):
+                        continue
+                    extra = tokens[start : mention.start] + tokens[mention.end : end]
+                    if any(self.is_ordinary(word) or len(word) < 3 for word in extra):
+                        continue
+                    hit = self._best(" ".join(tokens[start:end]))
+                    if (
+                        hit
+                        and len(hit[0].split()) > mention.end - mention.start
+                        and (best is None or hit[1] > best[0])
+                    ):
+                        best = (hit[1], start, end, hit[0])
+            if best is not None:
+                score, start, end, choice = best
+                found.mentions[index] = Mention(
+                    self.fuzzy_targets[choice],
+                    start,
+                    end,
+                    " ".join(found.original[start:end]),
+                    score=score,
+                    fuzzy=True,
+                )
+
+    def _fuzzy(self, found: Found) -> None:
+        self._extend(found)
+        covered = found.covered()
+        tokens = found.tokens
+        candidates: list[tuple[int, int]] = []
+        for n in (3, 2, 1):
+            for i in range(len(tokens) - n + 1):
+                span = range(i, i + n)
+                if any(j in covered for j in span):
+                    continue
+                words = tokens[i : i + n]
+                if any(w in self.vocabulary or w.isdigit() for w in (words[0], words[-1])):
+                    continue
+                if all(self.is_ordinary(w) for w in words):
+                    continue
+                if n == 1 and len(words[0]) < 5:
+                    continue
+                candidates.append((i, n))
+        taken: set[int] = set(covered)
+        for i, n in candidates:
+            if any(j in taken for j in range(i, i + n)):
+                continue
+            best = self._best(" ".join(tokens[i : i + n]))
+            if best is None:
+                continue
+            choice, score = best
+            target = self.fuzzy_targets[choice]
+            found.mentions.append(
+                Mention(target, i, i + n, " ".join(found.original[i : i + n]), score=score, fuzzy=True)
+            )
+            taken.update(range(i, i + n))
+        found.mentions.sort(key=lambda m: m.start)
+        for i, word in enumerate(tokens):
+            if i in taken or self.is_ordinary(word) or len(word) < 4 or word.isdigit():
+                continue
+            for _, score, iso3 in process.extract(
+                word, self.name_choices, scorer=fuzz.ratio, score_cutoff=70, limit=3
+            ):
+                found.near_misses.append((word, iso3, score))

@@ -1,0 +1,1 @@
+"""The fact base: records, validation of the curated files, and the SQLite build."""

@@ -1,0 +1,613 @@
+"""Read and validate the human-edited files in ``knowledge/``.
+
+Every problem is collected and reported at once as ``file:line: message``.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from bot.facts.records import (
+    CONFIDENCE_LEVELS,
+    CONSENT_METHODS,
+    Alias,
+    Event,
+    Fact,
+    Group,
+    KnowledgeBase,
+    Place,
+    Source,
+    State,
+)
+from bot.textnorm import normalize
+
+KNOWLEDGE_FILES = (
+    "knowledge.yaml",
+    "sources.csv",
+    "states.csv",
+    "aliases.csv",
+    "groups.yaml",
+    "events.csv",
+    "facts.yaml",
+    "places.csv",
+)
+STALE_AFTER_DAYS = 90
+CONVENTION_IN_FORCE = dt.date(1999, 3, 1)
+
+STATE_COLUMNS = {
+    "iso3": True,
+    "name": True,
+    "un_member": True,
+    "signed": False,
+    "consent_deposited": False,
+    "consent_method": False,
+    "entry_into_force": False,
+    "withdrawal_notified": False,
+    "withdrawal_effective": False,
+    "sources": True,
+    "locator": False,
+    "confidence": True,
+    "note": False,
+}
+SOURCE_COLUMNS = {"id": True, "title": True, "publisher": True, "date": False, "url": True, "accessed": True}
+ALIAS_COLUMNS = {"alias": True, "iso3": True, "kind": True, "context": False}
+EVENT_COLUMNS = {
+    "id": True,
+    "date": True,
+    "iso3": False,
+    "kind": True,
+    "snippet": True,
+    "sources": True,
+    "locator": False,
+    "confidence": True,
+}
+PLACE_COLUMNS = {"name": True, "kind": True, "parent": False, "note": True}
+ALIAS_KINDS = ("official", "former", "abbreviation", "common", "demonym", "ambiguous", "name", "institution")
+ALIAS_CONTEXTS = ("", "needs_context", "case_sensitive")
+PLACE_KINDS = ("part_of_state", "territory", "disputed", "not_listed", "region", "fictional")
+EVENT_KINDS = (
+    "adopted",
+    "opened_for_signature",
+    "entered_into_force",
+    "signature",
+    "ratification",
+    "accession",
+    "acceptance",
+    "approval",
+    "succession",
+    "withdrawal_announced",
+    "withdrawal_reason",
+    "withdrawal_parliament_vote",
+    "withdrawal_law_signed",
+    "withdrawal_notified",
+    "withdrawal_effective",
+    "meeting_of_states_parties",
+    "review_conference",
+    "policy_change",
+    "other",
+)
+GROUP_KEYS = {"id": True, "name": True, "aliases": False, "members": True, "sources": True, "note": False}
+FACT_KEYS = {
+    "id": True,
+    "title": True,
+    "answer": True,
+    "sources": True,
+    "locator": False,
+    "article": False,
+    "quote": False,
+    "questions": False,
+    "keywords": False,
+}
+META_KEYS = {"title": False, "reviewed": True, "depositary_source": True, "treaty_source": True}
+ISO3 = re.compile(r"^[A-Z]{3}$")
+SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+
+
+class KnowledgeError(Exception):
+    """The knowledge files have problems; ``problems`` lists each as ``file:line: message``."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__(f"{len(problems)} problem(s) in the knowledge files")
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """The outcome of a validation: the records when valid, and every problem and warning."""
+
+    knowledge: KnowledgeBase | None
+    problems: list[str]
+    warnings: list[str]
+
+
+def content_hash(knowledge_dir: Path) -> str:
+    """SHA-256 over the names and bytes of the knowledge files."""
+    digest = hashlib.sha256()
+    for name in KNOWLEDGE_FILES:
+        path = knowledge_dir / name
+        digest.update(name.encode())
+        digest.update(path.read_bytes() if path.exists() else b"<missing>")
+    return digest.hexdigest()
+
+
+def parse_date(text: str) -> dt.date:
+    """Parse a ``YYYY-MM-DD`` date strictly."""
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        raise ValueError(f"{text!r} is not a YYYY-MM-DD date")
+    return dt.date.fromisoformat(text)
+
+
+def article17_entry_into_force(deposit: dt.date) -> dt.date:
+    """Entry into force under Article 17: the first day of the sixth month after the deposit month."""
+    month = deposit.month + 6
+    year = deposit.year + (month - 1) // 12
+    month = (month - 1) % 12 + 1
+    return max(CONVENTION_IN_FORCE, dt.date(year, month, 1))
+
+
+class _Collector:
+    def __init__(self, knowledge_dir: Path) -> None:
+        self.dir = knowledge_dir
+        self.problems: list[str] = []
+        self.warnings: list[str] = []
+
+    def add(self, name: str, line: int, message: str) -> None:
+        self.problems.append(f"{self.dir / name}:{line}: {message}")
+
+    def date(
+        self, name: str, line: int, column: str, value: str, *, required: bool = False
+    ) -> dt.date | None:
+        value = value.strip()
+        if not value:
+            if required:
+                self.add(name, line, f"missing required field {column!r}")
+            return None
+        try:
+            return parse_date(value)
+        except ValueError as exc:
+            self.add(name, line, f"bad date in {column!r}: {exc}")
+            return None
+
+
+def _read_csv(col: _Collector, name: str, columns: dict[str, bool]) -> Iterator[tuple[int, dict[str, str]]]:
+    path = col.dir / name
+    if not path.exists():
+        col.add(name, 0, "file is missing")
+        return
+    with path.open(newline="", encoding="utf-8") as handle:
+        reader = csv.reader(handle)
+        try:
+            header = next(reader)
+        except StopIteration:
+            col.add(name, 1, "file is empty")
+            return
+        except csv.Error as exc:
+            col.add(name, 1, f"unreadable CSV: {exc}")
+            return
+        header = [h.strip() for h in header]
+        for column in header:
+            if column not in columns:
+                col.add(name, 1, f"unknown column {column!r}")
+        missing = [c for c, required in columns.items() if required and c not in header]
+        for column in missing:
+            col.add(name, 1, f"missing required column {column!r}")
+        if missing:
+            return
+        while True:
+            try:
+                values = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                col.add(name, reader.line_num, f"unreadable CSV row: {exc}")
+                return
+            line = reader.line_num
+            if not any(v.strip() for v in values):
+                continue
+            if len(values) != len(header):
+                col.add(name, line, f"expected {len(header)} fields, found {len(values)}")
+                continue
+            row = {h: v.strip() for h, v in zip(header, values, strict=True) if h in columns}
+            for column, required in columns.items():
+                row.setdefault(column, "")
+                if required and not row[column] and column not in ("sources",):
+                    col.add(name, line, f"missing required field {column!r}")
+            yield line, row
+
+
+class _LineLoader(yaml.SafeLoader):
+    """A YAML loader that records the line of every mapping as ``__line__``."""
+
+
+def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict[str, Any]:
+    mapping = loader.construct_mapping(node, deep=True)
+    mapping["__line__"] = node.start_mark.line + 1
+    return mapping
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def _read_yaml(col: _Collector, name: str) -> Any:
+    path = col.dir / name
+    if not path.exists():
+        col.add(name, 0, "file is missing")
+        return None
+    try:
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=_LineLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        col.add(name, (mark.line + 1) if mark else 1, f"invalid YAML: {getattr(exc, 'problem', exc)}")
+        return None
+
+
+def _check_keys(col: _Collector, name: str, line: int, item: dict[str, Any], keys: dict[str, bool]) -> bool:
+    ok = True
+    for key in item:
+        if key != "__line__" and key not in keys:
+            col.add(name, line, f"unknown key {key!r}")
+    for key, required in keys.items():
+        if required and (key not in item or item[key] in (None, "", [])):
+            col.add(name, line, f"missing required key {key!r}")
+            ok = False
+    return ok
+
+
+def _source_ids(
+    col: _Collector, name: str, line: int, value: Any, known: dict[str, Source]
+) -> tuple[str, ...]:
+    ids = value.split() if isinstance(value, str) else [str(v) for v in (value or [])]
+    if not ids:
+        col.add(name, line, "names no source")
+    for source_id in ids:
+        if source_id not in known:
+            col.add(name, line, f"source {source_id!r} does not resolve to any row of sources.csv")
+    return tuple(ids)
+
+
+def _load_sources(col: _Collector) -> dict[str, Source]:
+    sources: dict[str, Source] = {}
+    for line, row in _read_csv(col, "sources.csv", SOURCE_COLUMNS):
+        if row["id"] in sources:
+            col.add("sources.csv", line, f"duplicate source id {row['id']!r}")
+            continue
+        if row["id"] and not SLUG.match(row["id"]):
+            col.add(
+                "sources.csv", line, f"source id {row['id']!r} must be lower-case letters, digits and '-'"
+            )
+        if row["url"] and not re.match(r"^https?://\S+$", row["url"]):
+            col.add("sources.csv", line, f"url {row['url']!r} is not an http(s) URL")
+        date = col.date("sources.csv", line, "date", row["date"])
+        accessed = col.date("sources.csv", line, "accessed", row["accessed"], required=True)
+        if row["id"]:
+            sources[row["id"]] = Source(
+                id=row["id"],
+                title=row["title"],
+                publisher=row["publisher"],
+                date=date,
+                url=row["url"],
+                accessed=accessed or dt.date.min,
+            )
+    return sources
+
+
+def _load_states(col: _Collector, sources: dict[str, Source]) -> dict[str, State]:
+    states: dict[str, State] = {}
+    name = "states.csv"
+    for line, row in _read_csv(col, name, STATE_COLUMNS):
+        iso3 = row["iso3"]
+        if iso3 and not ISO3.match(iso3):
+            col.add(name, line, f"ISO code {iso3!r} is not three capital letters")
+        if iso3 in states:
+            col.add(name, line, f"duplicate ISO code {iso3!r}")
+            continue
+        if row["un_member"] not in ("yes", "no"):
+            col.add(name, line, f"un_member must be 'yes' or 'no', not {row['un_member']!r}")
+        if row["confidence"] and row["confidence"] not in CONFIDENCE_LEVELS:
+            col.add(name, line, f"confidence must be one of {', '.join(CONFIDENCE_LEVELS)}")
+        dates = {
+            c: col.date(name, line, c, row[c])
+            for c in (
+                "signed",
+                "consent_deposited",
+                "entry_into_force",
+                "withdrawal_notified",
+                "withdrawal_effective",
+            )
+        }
+        method = row["consent_method"] or None
+        if method and method not in CONSENT_METHODS:
+            col.add(name, line, f"consent_method {method!r} is not one of {', '.join(CONSENT_METHODS)}")
+        _check_state_dates(col, line, dates, method, row["note"])
+        state_sources = _source_ids(col, name, line, row["sources"], sources)
+        states[iso3] = State(
+            iso3=iso3,
+            name=row["name"],
+            un_member=row["un_member"] == "yes",
+            signed=dates["signed"],
+            consent_deposited=dates["consent_deposited"],
+            consent_method=method,
+            entry_into_force=dates["entry_into_force"],
+            withdrawal_notified=dates["withdrawal_notified"],
+            withdrawal_effective=dates["withdrawal_effective"],
+            sources=state_sources,
+            locator=row["locator"],
+            confidence=row["confidence"],
+            note=row["note"],
+        )
+    return states
+
+
+def _check_state_dates(
+    col: _Collector, line: int, d: dict[str, dt.date | None], method: str | None, note: str
+) -> None:
+    name = "states.csv"
+    signed, consent, eif = d["signed"], d["consent_deposited"], d["entry_into_force"]
+    notified, effective = d["withdrawal_notified"], d["withdrawal_effective"]
+    if consent and not method:
+        col.add(name, line, "consent_deposited is set but consent_method is empty")
+    if method and not consent:
+        col.add(name, line, "consent_method is set but consent_deposited is empty")
+    if consent and not eif:
+        col.add(name, line, "consent_deposited is set but entry_into_force is empty")
+    if eif and not consent:
+        col.add(name, line, "entry_into_force is set but consent_deposited is empty")
+    if signed and consent and consent < signed:
+        col.add(name, line, f"consent ({consent}) is before signature ({signed})")
+    if signed and signed < dt.date(1997, 12, 3):
+        col.add(name, line, f"signature ({signed}) is before the Convention opened for signature")
+    if consent and eif and eif < consent and method != "succession":
+        col.add(name, line, f"entry into force ({eif}) is before consent ({consent})")
+    if consent and eif and method != "succession" and eif >= consent:
+        expected = article17_entry_into_force(consent)
+        if eif != expected and not note:
+            col.add(
+                name,
+                line,
+                f"entry into force {eif} contradicts Article 17 (expected {expected}) and no note explains it",
+            )
+    if effective and not notified:
+        col.add(name, line, "withdrawal_effective is set but withdrawal_notified is empty")
+    if notified and not eif:
+        col.add(name, line, "withdrawal_notified is set but the state never became bound")
+    if notified and effective and effective <= notified:
+        col.add(name, line, f"withdrawal effective ({effective}) is not after notice ({notified})")
+    if notified and eif and notified < eif:
+        col.add(name, line, f"withdrawal notice ({notified}) is before entry into force ({eif})")
+
+
+def _load_aliases(col: _Collector, states: dict[str, State]) -> list[Alias]:
+    name = "aliases.csv"
+    aliases: list[Alias] = []
+    claimed: dict[str, tuple[tuple[str, ...], int]] = {}
+    canonical = {normalize(s.name): s.iso3 for s in states.values()}
+    for line, row in _read_csv(col, name, ALIAS_COLUMNS):
+        codes = tuple(row["iso3"].split())
+        for code in codes:
+            if code not in states:
+                col.add(name, line, f"alias {row['alias']!r} names unknown state {code!r}")
+        if row["kind"] not in ALIAS_KINDS:
+            col.add(name, line, f"kind {row['kind']!r} is not one of {', '.join(ALIAS_KINDS)}")
+        if row["context"] not in ALIAS_CONTEXTS:
+            col.add(
+                name,
+                line,
+                f"context {row['context']!r} is not one of {', '.join(c for c in ALIAS_CONTEXTS if c)}",
+            )
+        if row["kind"] == "ambiguous" and len(codes) < 2:
+            col.add(name, line, "an ambiguous alias must list at least two states")
+        if row["kind"] != "ambiguous" and len(codes) != 1:
+            col.add(name, line, "an alias that could mean several states must have kind 'ambiguous'")
+        key = normalize(row["alias"])
+        if not key:
+            col.add(name, line, f"alias {row['alias']!r} is empty after normalisation")
+            continue
+        if key in claimed and claimed[key][0] != codes:
+            col.add(
+                name,
+                line,
+                f"alias {row['alias']!r} is claimed by {' '.join(codes)} and by "
+                f"{' '.join(claimed[key][0])} (line {claimed[key][1]}); mark it ambiguous instead",
+            )
+        claimed.setdefault(key, (codes, line))
+        owner = canonical.get(key)
+        if owner and owner not in codes:
+            col.add(name, line, f"alias {row['alias']!r} is the name of {owner}, not of {' '.join(codes)}")
+        if row["kind"] == "name" and owner != (codes[0] if codes else None):
+            col.add(name, line, f"kind 'name' must repeat the state's own name; {row['alias']!r} is not")
+        aliases.append(Alias(alias=row["alias"], iso3s=codes, kind=row["kind"], context=row["context"]))
+    return aliases
+
+
+def _yaml_items(
+    col: _Collector, name: str, key: str, keys: dict[str, bool]
+) -> Iterator[tuple[int, str, dict[str, Any]]]:
+    """``(line, id, item)`` for each valid mapping in the top-level ``key`` list of a YAML file."""
+    data = _read_yaml(col, name)
+    if data is None:
+        return
+    items = data.get(key) if isinstance(data, dict) else None
+    if not isinstance(items, list):
+        col.add(name, 1, f"expected a top-level {key!r} list")
+        return
+    seen: set[str] = set()
+    for item in items:
+        if not isinstance(item, dict):
+            col.add(name, 1, f"each entry of {key!r} must be a mapping")
+            continue
+        line = item.get("__line__", 1)
+        if not _check_keys(col, name, line, item, keys):
+            continue
+        item_id = str(item["id"])
+        if item_id in seen:
+            col.add(name, line, f"duplicate {key[:-1]} id {item_id!r}")
+            continue
+        seen.add(item_id)
+        yield line, item_id, item
+
+
+def _load_groups(col: _Collector, states: dict[str, State], sources: dict[str, Source]) -> dict[str, Group]:
+    name = "groups.yaml"
+    groups: dict[str, Group] = {}
+    for line, gid, item in _yaml_items(col, name, "groups", GROUP_KEYS):
+        members = tuple(str(m) for m in item.get("members") or [])
+        for member in members:
+            if member not in states:
+                col.add(name, line, f"group {gid!r} member {member!r} is not a state")
+        if len(set(members)) != len(members):
+            col.add(name, line, f"group {gid!r} lists a member twice")
+        groups[gid] = Group(
+            id=gid,
+            name=str(item["name"]),
+            aliases=tuple(str(a) for a in item.get("aliases") or []),
+            members=members,
+            sources=_source_ids(col, name, line, item.get("sources"), sources),
+            note=str(item.get("note") or ""),
+        )
+    return groups
+
+
+def _load_events(col: _Collector, states: dict[str, State], sources: dict[str, Source]) -> list[Event]:
+    name = "events.csv"
+    events: list[Event] = []
+    seen: set[str] = set()
+    for line, row in _read_csv(col, name, EVENT_COLUMNS):
+        if row["id"] in seen:
+            col.add(name, line, f"duplicate event id {row['id']!r}")
+        seen.add(row["id"])
+        date = col.date(name, line, "date", row["date"], required=True)
+        iso3 = row["iso3"] or None
+        if iso3 and iso3 not in states:
+            col.add(name, line, f"event names unknown state {iso3!r}")
+        if row["kind"] and row["kind"] not in EVENT_KINDS:
+            col.add(name, line, f"event kind {row['kind']!r} is not one of {', '.join(EVENT_KINDS)}")
+        if row["confidence"] and row["confidence"] not in CONFIDENCE_LEVELS:
+            col.add(name, line, f"confidence must be one of {', '.join(CONFIDENCE_LEVELS)}")
+        event_sources = _source_ids(col, name, line, row["sources"], sources)
+        if date:
+            events.append(
+                Event(
+                    id=row["id"],
+                    date=date,
+                    iso3=iso3,
+                    kind=row["kind"],
+                    snippet=row["snippet"],
+                    sources=event_sources,
+                    locator=row["locator"],
+                    confidence=row["confidence"],
+                )
+            )
+    return events
+
+
+def _load_facts(col: _Collector, sources: dict[str, Source]) -> dict[str, Fact]:
+    name = "facts.yaml"
+    facts: dict[str, Fact] = {}
+    for line, fid, item in _yaml_items(col, name, "facts", FACT_KEYS):
+        article = item.get("article")
+        if article is not None and (not isinstance(article, int) or not 1 <= article <= 22):
+            col.add(name, line, f"article must be a number from 1 to 22, not {article!r}")
+            article = None
+        facts[fid] = Fact(
+            id=fid,
+            title=str(item["title"]),
+            answer=" ".join(str(item["answer"]).split()),
+            sources=_source_ids(col, name, line, item.get("sources"), sources),
+            locator=str(item.get("locator") or ""),
+            article=article,
+            quote=" ".join(str(item.get("quote") or "").split()),
+            questions=tuple(str(q) for q in item.get("questions") or []),
+            keywords=tuple(str(k) for k in item.get("keywords") or []),
+        )
+    return facts
+
+
+def _load_places(col: _Collector, states: dict[str, State]) -> list[Place]:
+    name = "places.csv"
+    places: list[Place] = []
+    state_names = {normalize(s.name) for s in states.values()}
+    for line, row in _read_csv(col, name, PLACE_COLUMNS):
+        if row["kind"] not in PLACE_KINDS:
+            col.add(name, line, f"kind {row['kind']!r} is not one of {', '.join(PLACE_KINDS)}")
+        parent = row["parent"] or None
+        if parent and parent not in states:
+            col.add(name, line, f"parent {parent!r} is not a state")
+        if normalize(row["name"]) in state_names:
+            col.add(name, line, f"{row['name']!r} is a state, not a place")
+        places.append(Place(name=row["name"], kind=row["kind"], parent=parent, note=row["note"]))
+    return places
+
+
+def _load_meta(col: _Collector, sources: dict[str, Source], today: dt.date) -> tuple[dt.date, str, str]:
+    name = "knowledge.yaml"
+    data = _read_yaml(col, name)
+    if not isinstance(data, dict):
+        if data is not None:
+            col.add(name, 1, "expected a mapping")
+        return dt.date.min, "", ""
+    _check_keys(col, name, 1, data, META_KEYS)
+    reviewed_raw = data.get("reviewed")
+    reviewed = dt.date.min
+    if isinstance(reviewed_raw, dt.date):
+        reviewed = reviewed_raw
+    elif reviewed_raw is not None:
+        parsed = col.date(name, 1, "reviewed", str(reviewed_raw))
+        reviewed = parsed or dt.date.min
+    if reviewed != dt.date.min and (today - reviewed).days > STALE_AFTER_DAYS:
+        col.warnings.append(
+            f"{col.dir / name}:1: the facts were last reviewed on {reviewed}, "
+            f"{(today - reviewed).days} days ago; check them against the depositary record"
+        )
+    for key in ("depositary_source", "treaty_source"):
+        if data.get(key) and data[key] not in sources:
+            col.add(name, 1, f"{key} {data[key]!r} does not resolve to any row of sources.csv")
+    return reviewed, str(data.get("depositary_source") or ""), str(data.get("treaty_source") or "")
+
+
+def validate(knowledge_dir: Path, *, today: dt.date | None = None) -> Report:
+    """Read every knowledge file and return the records with every problem found."""
+    today = today or dt.datetime.now(dt.UTC).date()
+    col = _Collector(Path(knowledge_dir))
+    if not col.dir.is_dir():
+        return Report(None, [f"{col.dir}:0: knowledge directory does not exist"], [])
+    sources = _load_sources(col)
+    reviewed, depositary, treaty = _load_meta(col, sources, today)
+    states = _load_states(col, sources)
+    aliases = _load_aliases(col, states)
+    groups = _load_groups(col, states, sources)
+    events = _load_events(col, states, sources)
+    facts = _load_facts(col, sources)
+    places = _load_places(col, states)
+    if col.problems:
+        return Report(None, col.problems, col.warnings)
+    kb = KnowledgeBase(
+        reviewed=reviewed,
+        depositary_source=depositary,
+        treaty_source=treaty,
+        states=states,
+        aliases=aliases,
+        groups=groups,
+        events=sorted(events, key=lambda e: (e.date, e.id)),
+        facts=facts,
+        sources=sources,
+        places=places,
+        content_hash=content_hash(col.dir),
+    )
+    return Report(kb, [], col.warnings)
+
+
+def load(knowledge_dir: Path, *, today: dt.date | None = None) -> KnowledgeBase:
+    """Validate ``knowledge_dir`` and return its records, or raise :class:`KnowledgeError`."""
+    report = validate(knowledge_dir, today=today)
+    if report.knowledge is None:
+        raise KnowledgeError(report.problems)
+    return report.knowledge

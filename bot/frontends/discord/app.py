@@ -1,0 +1,314 @@
+"""The Discord bot: the Bot subclass, @mention lookups, the single error handler, and run/sync."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+import signal
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import discord
+import yarl
+from discord import app_commands
+from discord.ext import commands
+
+from bot.frontends.discord.commands import BadDate, NotReloadAdmin, TreatyCommands, cooldown_text
+from bot.frontends.discord.cooldown import MentionDeduplicator, UserRateLimiter
+from bot.frontends.discord.embeds import to_embed, to_text
+from bot.frontends.replies import CommandReplies, Reply
+from bot.service import FactStore
+from bot.settings import Settings
+
+log = logging.getLogger("bot")
+MENTION = re.compile(r"<@!?\d+>|<@&\d+>|<#\d+>|@everyone|@here")
+SHUTDOWN_SECONDS = 5.0
+
+
+def apply_endpoints(settings: Settings) -> None:
+    """Point discord.py at a REST proxy or gateway other than Discord's own, when configured."""
+    if settings.api_base:
+        discord.http.Route.BASE = settings.api_base.rstrip("/")
+    if settings.gateway_url:
+        discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(settings.gateway_url)
+
+
+def intents() -> discord.Intents:
+    """Guilds and messages, without the privileged message-content intent (mentions still carry content)."""
+    value = discord.Intents.none()
+    value.guilds = True
+    value.guild_messages = True
+    value.dm_messages = True
+    return value
+
+
+class TreatyBotMixin:
+    """Shared by the plain and the auto-sharded bot."""
+
+    settings: Settings
+    replies: CommandReplies
+    limiter: UserRateLimiter
+    dedupe: MentionDeduplicator
+    tree: app_commands.CommandTree
+
+    def _setup_state(self, settings: Settings, replies: CommandReplies) -> None:
+        self.settings = settings
+        self.replies = replies
+        self.limiter = UserRateLimiter(5, 10.0)
+        self.dedupe = MentionDeduplicator(30.0)
+
+    async def setup_hook(self) -> None:
+        await self.add_cog(TreatyCommands(self))  # type: ignore[attr-defined]
+        self.tree.on_error = self.on_app_command_error  # type: ignore[method-assign]
+        if self.settings.sync_on_start and self.settings.dev_guild_id:
+            guild = discord.Object(id=self.settings.dev_guild_id)
+            self.tree.copy_global_to(guild=guild)
+            synced = await self.tree.sync(guild=guild)
+            log.info("synced %d commands to development guild %s", len(synced), self.settings.dev_guild_id)
+
+    async def on_ready(self) -> None:
+        user = self.user  # type: ignore[attr-defined]
+        log.info("ready as %s (%s) in %d guild(s)", user, user.id if user else "?", len(self.guilds))  # type: ignore[attr-defined]
+
+    @staticmethod
+    def strip_mentions(text: str) -> str:
+        """The text of a message without user, role and channel mentions."""
+        return " ".join(MENTION.sub(" ", text).split())
+
+    async def on_message(self, message: discord.Message) -> None:
+        """Answer ``@bot <question>``; Discord delivers the content of messages that mention the bot."""
+        me = self.user  # type: ignore[attr-defined]
+        if message.author.bot or me is None or me not in message.mentions:
+            return
+        started = time.perf_counter()
+        try:
+            await self._answer_mention(message, started)
+        except Exception as error:
+            await self.report_message_error(message, error)
+
+    async def _answer_mention(self, message: discord.Message, started: float) -> None:
+        question = self.strip_mentions(message.content)
+        if not question:
+            await self._reply(
+                message, Reply(body="Ask me something after the mention, e.g. `@bot has Finland left?`")
+            )
+            return
+        retry_after = self.limiter.hit(message.author.id)
+        if retry_after:
+            await self._reply(message, Reply(body=cooldown_text(retry_after)))
+            return
+        earlier = self.dedupe.earlier(message.channel.id, question)
+        if earlier:
+            await self._reply(message, Reply(body=f"I answered the same question a moment ago: {earlier}"))
+            return
+        reply = self.replies.ask(question, public=True)
+        sent = await self._reply(message, reply)
+        self.dedupe.remember(message.channel.id, question, sent.jump_url)
+        answer = reply.answer
+        log.info(
+            "answered user=%s command=mention matched=%s states=%s latency_ms=%.1f",
+            message.author.id,
+            answer.matched if answer else True,
+            ",".join(answer.states) if answer else "",
+            (time.perf_counter() - started) * 1000,
+        )
+
+    async def _reply(self, message: discord.Message, reply: Reply) -> discord.Message:
+        channel = message.channel
+        embed_ok = True
+        if message.guild is not None and hasattr(channel, "permissions_for"):
+            embed_ok = channel.permissions_for(message.guild.me).embed_links  # type: ignore[union-attr]
+        kwargs: dict[str, object] = {
+            "mention_author": False,
+            "allowed_mentions": discord.AllowedMentions.none(),
+        }
+        if embed_ok:
+            kwargs["embed"] = to_embed(reply)
+        else:
+            kwargs["content"] = to_text(reply)
+        return await message.reply(**kwargs)  # type: ignore[arg-type]
+
+    # -- the one error handler, for the command tree and for mentions
+    async def on_app_command_error(
+        self, interaction: discord.Interaction, error: app_commands.AppCommandError
+    ) -> None:
+        original = getattr(error, "original", error)
+        if isinstance(error, NotReloadAdmin):
+            text = "Only members with the Manage Server permission or a configured admin role can reload the facts."
+        elif isinstance(error, app_commands.CommandOnCooldown):
+            text = cooldown_text(error.retry_after)
+        elif isinstance(error, BadDate):
+            text = str(error)
+        elif isinstance(error, app_commands.TransformerError):
+            text = "One of the options has the wrong type or value; please check it and try again."
+        elif isinstance(error, app_commands.CheckFailure):
+            text = "You can't use this command here."
+        elif isinstance(error, app_commands.CommandNotFound):
+            text = "I don't know that command; the command list may be out of date. Try `/ask`."
+        else:
+            incident = uuid.uuid4().hex[:8]
+            log.error(
+                "incident %s in interaction %s",
+                incident,
+                getattr(interaction.command, "name", "?"),
+                exc_info=original,
+            )
+            text = f"Something went wrong on my side (incident `{incident}`). It has been logged; please try again."
+        await self._send_error(interaction, text)
+
+    async def _send_error(self, interaction: discord.Interaction, text: str) -> None:
+        try:
+            if interaction.response.is_done():
+                await interaction.followup.send(
+                    text, ephemeral=True, allowed_mentions=discord.AllowedMentions.none()
+                )
+            else:
+                await interaction.response.send_message(
+                    text, ephemeral=True, allowed_mentions=discord.AllowedMentions.none()
+                )
+        except discord.HTTPException:
+            log.warning("could not deliver an error message for interaction %s", interaction.id)
+
+    async def report_message_error(self, message: discord.Message, error: BaseException) -> None:
+        incident = uuid.uuid4().hex[:8]
+        log.error("incident %s answering message %s", incident, message.id, exc_info=error)
+        try:
+            await self._reply(
+                message, Reply(body=f"Something went wrong on my side (incident `{incident}`).")
+            )
+        except discord.HTTPException:
+            log.warning("could not deliver an error reply for message %s", message.id)
+
+
+BOT_OPTIONS: dict[str, object] = {
+    "command_prefix": commands.when_mentioned,
+    "allowed_mentions": discord.AllowedMentions.none(),  # no reply can ping anyone
+    "help_command": None,
+}
+
+
+class TreatyBot(TreatyBotMixin, commands.Bot):
+    def __init__(self, settings: Settings, replies: CommandReplies) -> None:
+        super().__init__(intents=intents(), **BOT_OPTIONS)  # type: ignore[arg-type]
+        self._setup_state(settings, replies)
+
+
+class ShardedTreatyBot(TreatyBotMixin, commands.AutoShardedBot):
+    def __init__(self, settings: Settings, replies: CommandReplies) -> None:
+        super().__init__(
+            intents=intents(),
+            shard_count=settings.shard_count,
+            shard_ids=list(settings.shard_ids) if settings.shard_ids else None,
+            **BOT_OPTIONS,  # type: ignore[arg-type]
+        )
+        self._setup_state(settings, replies)
+
+
+def create_bot(settings: Settings, *, knowledge_dir: Path, database: Path) -> TreatyBot | ShardedTreatyBot:
+    """A bot with its fact store loaded (building the database if it is missing or stale)."""
+    discord.VoiceClient.warn_nacl = False  # the bot has no voice features
+    store = FactStore(knowledge_dir=knowledge_dir, database=database)
+    replies = CommandReplies(store)
+    cls = ShardedTreatyBot if settings.sharded else TreatyBot
+    return cls(settings, replies)
+
+
+def _no_token_message() -> str:
+    return (
+        "DISCORD_TOKEN is not set, so the bot cannot connect to Discord.\n"
+        "Put it in .env (see .env.example), or try the bot locally without Discord:\n"
+        "    python -m bot console"
+    )
+
+
+def _prepare(
+    settings: Settings, *, knowledge_dir: Path, database: Path
+) -> TreatyBot | ShardedTreatyBot | None:
+    """Logging, endpoints and the bot; None (after saying why) when there is no token."""
+    if not settings.has_token:
+        print(_no_token_message(), file=sys.stderr)
+        return None
+    discord.utils.setup_logging(level=getattr(logging, settings.log_level))
+    apply_endpoints(settings)
+    return create_bot(settings, knowledge_dir=knowledge_dir, database=database)
+
+
+def run_bot(settings: Settings, *, knowledge_dir: Path, database: Path) -> int:
+    """Start the bot; return the exit status. SIGINT and SIGTERM close it cleanly."""
+    bot = _prepare(settings, knowledge_dir=knowledge_dir, database=database)
+    if bot is None:
+        return 2
+
+    async def main() -> int:
+        loop = asyncio.get_running_loop()
+        stopping = asyncio.Event()
+
+        def stop() -> None:
+            log.info("shutting down")
+            stopping.set()
+
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop)
+        runner = asyncio.create_task(bot.start(settings.token))
+        waiter = asyncio.create_task(stopping.wait())
+        done, _ = await asyncio.wait({runner, waiter}, return_when=asyncio.FIRST_COMPLETED)
+        if waiter in done:
+            try:
+                await asyncio.wait_for(bot.close(), timeout=SHUTDOWN_SECONDS - 1)
+            except TimeoutError:
+                log.warning("close timed out")
+            runner.cancel()
+            return 0
+        waiter.cancel()
+        error = runner.exception()
+        if isinstance(error, discord.LoginFailure):
+            log.error("Discord rejected the token (401 Unauthorized). Check DISCORD_TOKEN in .env.")
+            return 1
+        if isinstance(error, discord.PrivilegedIntentsRequired):
+            log.error("Discord requires a privileged intent that is not enabled for this application.")
+            return 1
+        if error is not None:
+            log.error("the bot stopped: %s", type(error).__name__)
+            return 1
+        return 0
+
+    try:
+        return asyncio.run(main())
+    except KeyboardInterrupt:
+        return 0
+
+
+def sync_commands(settings: Settings, *, guild_id: int | None, knowledge_dir: Path, database: Path) -> int:
+    """Register the slash commands with Discord, globally or to one guild."""
+    bot = _prepare(settings, knowledge_dir=knowledge_dir, database=database)
+    if bot is None:
+        return 2
+
+    async def main() -> int:
+        async with bot:
+            try:
+                await bot.login(settings.token)
+            except discord.LoginFailure:
+                log.error("Discord rejected the token (401 Unauthorized). Check DISCORD_TOKEN in .env.")
+                return 1
+            try:
+                if guild_id:
+                    guild = discord.Object(id=guild_id)
+                    bot.tree.copy_global_to(guild=guild)
+                    synced = await bot.tree.sync(guild=guild)
+                    print(f"Synced {len(synced)} commands to guild {guild_id}.")
+                else:
+                    synced = await bot.tree.sync()
+                    print(f"Synced {len(synced)} global commands (they can take up to an hour to appear).")
+            except discord.Forbidden:
+                log.error("Discord refused the sync: invite the bot with the applications.commands scope.")
+                return 1
+            except discord.HTTPException as exc:
+                log.error("Discord refused the sync: HTTP %s %s", exc.status, exc.text)
+                return 1
+        return 0
+
+    return asyncio.run(main())

@@ -1,0 +1,235 @@
+"""What each command replies, independent of Discord: the console and the bot render the same replies."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz, process, utils
+
+from bot import __version__
+from bot.engine.answer import Answer, Citation
+from bot.engine.dates import format_date
+from bot.engine.status import STATUSES, status_counts, status_on
+from bot.frontends.text import citation_detail, snippet_text
+from bot.service import FactStore, ReloadResult
+from bot.textnorm import clean
+
+AUTOCOMPLETE_LIMIT = 25
+CHOICE_NAME_LIMIT = 100
+
+
+@dataclass(slots=True)
+class Reply:
+    """A reply to a command: text, numbered sources, a footer, and how to send it."""
+
+    body: str
+    title: str = ""
+    sources: list[Citation] = field(default_factory=list)
+    footer: str = ""
+    ephemeral: bool = False
+    suggestions: list[str] = field(default_factory=list)
+    attachment: tuple[str, bytes] | None = None
+    answer: Answer | None = None
+
+    def as_text(self) -> str:
+        """The reply as plain text (console, and Discord where embeds are not allowed)."""
+        lines = [f"**{self.title}**"] if self.title else []
+        lines.append(self.body)
+        if self.suggestions:
+            lines += ["", "Did you mean:"] + [f"  • {s}" for s in self.suggestions]
+        if self.sources:
+            lines += ["", "Sources:"]
+            for number, source in enumerate(self.sources, start=1):
+                lines.append(f"[{number}] {source.title} — {citation_detail(source)} <{source.url}>")
+                if source.snippet:
+                    lines.append(f"    {snippet_text(source)}")
+        if self.attachment:
+            lines += ["", f"(attached: {self.attachment[0]}, {len(self.attachment[1])} bytes)"]
+        if self.footer:
+            lines += ["", f"_{self.footer}_"]
+        return "\n".join(lines)
+
+
+class CommandReplies:
+    """The logic behind /ask, /status, /withdrawals, /parties, /timeline, /treaty, /about and /reload."""
+
+    def __init__(self, store: FactStore, *, clock: Callable[[], dt.date] | None = None) -> None:
+        self.store = store
+        self.clock = clock or (lambda: dt.datetime.now(dt.UTC).date())
+        self._choices: dict[tuple[str, str], list[tuple[str, str]]] = {}
+
+    # -- helpers
+    def _footer(self, answer: Answer | None, on: dt.date) -> str:
+        kb = self.store.kb
+        built = kb.built_at.replace("T", " ").replace("+00:00", " UTC") if kb.built_at else "not built"
+        when = (
+            format_date(dt.date.fromisoformat(answer.date_asked))
+            if answer and answer.date_asked
+            else format_date(on)
+        )
+        return (
+            f"Answer for {when} · facts reviewed {format_date(kb.reviewed)} · "
+            f"fact base {kb.content_hash[:12]} built {built}"
+        )
+
+    def from_answer(self, answer: Answer, *, on: dt.date, public: bool = False) -> Reply:
+        """Turn an engine answer into a reply; declines are always ephemeral."""
+        return Reply(
+            body=answer.text,
+            sources=list(answer.citations),
+            footer=self._footer(answer, on) if answer.matched else "",
+            ephemeral=not answer.matched or not public,
+            suggestions=list(answer.suggestions),
+            answer=answer,
+        )
+
+    # -- commands
+    def ask(self, question: str, *, public: bool = False, as_of: dt.date | None = None) -> Reply:
+        today = as_of or self.clock()
+        return self.from_answer(self.store.engine.ask(question, as_of=today), on=today, public=public)
+
+    def resolve_state(self, text: str) -> tuple[str | None, list[str]]:
+        """The ISO code ``text`` names (autocomplete is only a hint), or None with suggestions."""
+        text = clean(text)[:100]
+        engine = self.store.engine
+        found = engine.entities.find(text)
+        states = [m.target.codes[0] for m in found.mentions if m.target.kind == "state"]
+        if text.upper() in engine.kb.states:
+            return text.upper(), []
+        if states:
+            return states[0], []
+        return None, [name for name, _ in self.state_choices(text)[:3]]
+
+    def state_choices(self, current: str) -> list[tuple[str, str]]:
+        """Autocomplete for a state: at most 25 (name, value) pairs, names at most 100 characters."""
+        current = clean(current)[:100]
+        key = (self.store.kb.content_hash, current.lower())
+        cached = self._choices.get(key)
+        if cached is None:
+            cached = self._state_choices(current)
+            if len(self._choices) > 4096:
+                self._choices.clear()
+            self._choices[key] = cached
+        return list(cached)
+
+    def _state_choices(self, current: str) -> list[tuple[str, str]]:
+        names = {iso3: state.name for iso3, state in self.store.kb.states.items()}
+        if not current:
+            ordered = sorted(names.items(), key=lambda kv: kv[1])[:AUTOCOMPLETE_LIMIT]
+        else:
+            lowered = current.lower()
+            prefix = sorted(
+                (kv for kv in names.items() if kv[1].lower().startswith(lowered)), key=lambda kv: kv[1]
+            )
+            fuzzy = process.extract(
+                current, names, scorer=fuzz.WRatio, processor=utils.default_process, limit=AUTOCOMPLETE_LIMIT
+            )
+            ordered = prefix + [(iso3, name) for name, score, iso3 in fuzzy if score >= 50]
+        seen: dict[str, str] = {}
+        for iso3, name in ordered:
+            seen.setdefault(iso3, name)
+        return [(name[:CHOICE_NAME_LIMIT], iso3) for iso3, name in list(seen.items())[:AUTOCOMPLETE_LIMIT]]
+
+    def status(self, state: str, *, as_of: dt.date | None = None, public: bool = False) -> Reply:
+        iso3, suggestions = self.resolve_state(state)
+        if iso3 is None:
+            return Reply(body="I don't know a state by that name.", ephemeral=True, suggestions=suggestions)
+        on = as_of or self.clock()
+        name = self.store.kb.states[iso3].name
+        answer = self.store.engine.ask(f"What is the status of {name}?", as_of=on)
+        reply = self.from_answer(answer, on=on, public=public)
+        reply.title = f"{name}: status on {format_date(on)}"
+        return reply
+
+    def withdrawals(self, *, as_of: dt.date | None = None, public: bool = False) -> Reply:
+        on = as_of or self.clock()
+        answer = self.store.engine.ask("Which states have withdrawn or are withdrawing?", as_of=on)
+        reply = self.from_answer(answer, on=on, public=public)
+        reply.title = f"Withdrawals as of {format_date(on)}"
+        return reply
+
+    def parties(self, *, as_of: dt.date | None = None, public: bool = False) -> Reply:
+        on = as_of or self.clock()
+        answer = self.store.engine.ask("How many States Parties are there?", as_of=on)
+        reply = self.from_answer(answer, on=on, public=public)
+        reply.title = f"States Parties on {format_date(on)}"
+        reply.attachment = (f"states-parties-{on.isoformat()}.csv", self.parties_csv(on))
+        return reply
+
+    def parties_csv(self, on: dt.date) -> bytes:
+        """Every State Party on ``on`` as CSV."""
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(
+            [
+                "iso3",
+                "name",
+                "status",
+                "consent_method",
+                "consent_deposited",
+                "entry_into_force",
+                "withdrawal_effective",
+            ]
+        )
+        for state in sorted(self.store.kb.states.values(), key=lambda s: s.name):
+            code = status_on(state, on)
+            if code in ("party", "withdrawal_pending"):
+                writer.writerow(
+                    [
+                        state.iso3,
+                        state.name,
+                        code,
+                        state.consent_method or "",
+                        state.consent_deposited.isoformat() if state.consent_deposited else "",
+                        state.entry_into_force.isoformat() if state.entry_into_force else "",
+                        state.withdrawal_effective.isoformat() if state.withdrawal_effective else "",
+                    ]
+                )
+        return buffer.getvalue().encode("utf-8")
+
+    def timeline(self, state: str, *, public: bool = False) -> Reply:
+        iso3, suggestions = self.resolve_state(state)
+        if iso3 is None:
+            return Reply(body="I don't know a state by that name.", ephemeral=True, suggestions=suggestions)
+        on = self.clock()
+        name = self.store.kb.states[iso3].name
+        answer = self.store.engine.ask(f"Timeline of {name}", as_of=on)
+        reply = self.from_answer(answer, on=on, public=public)
+        reply.title = f"{name}: timeline"
+        return reply
+
+    def treaty(self, article: int, *, public: bool = False) -> Reply:
+        on = self.clock()
+        if not 1 <= article <= 22:
+            return Reply(body="The Convention has 22 articles; choose a number from 1 to 22.", ephemeral=True)
+        answer = self.store.engine.ask(f"What does Article {article} say?", as_of=on)
+        return self.from_answer(answer, on=on, public=public)
+
+    def about(self) -> Reply:
+        kb = self.store.kb
+        on = self.clock()
+        counts = status_counts(kb.states.values(), on)
+        lines = [
+            f"Ottawa Treaty Bot {__version__}",
+            f"Fact base: {kb.content_hash[:12]}, built {kb.built_at or 'unknown'}",
+            f"Facts reviewed against the depositary record on {format_date(kb.reviewed)}",
+            f"{len(kb.states)} states, {len(kb.aliases)} aliases, {len(kb.groups)} groups, {len(kb.events)} events, "
+            f"{len(kb.facts)} treaty facts, {len(kb.sources)} sources",
+            f"Answers are computed for {format_date(on)} (UTC) unless a question names another date.",
+            "Status counts today: " + ", ".join(f"{code} {counts.get(code, 0)}" for code in STATUSES),
+        ]
+        last = self.store.audit.last()
+        if last:
+            outcome = "succeeded" if last["ok"] else "failed"
+            lines.append(f"Last reload: {last['at']} by {last['user_name'] or last['user_id']}, {outcome}")
+        else:
+            lines.append("Last reload: none since the audit log was created")
+        return Reply(body="\n".join(lines), title="About", ephemeral=True)
+
+    async def reload(self, *, user_id: str, user_name: str) -> tuple[Reply, ReloadResult]:
+        result = await self.store.reload(user_id=user_id, user_name=user_name)
+        return Reply(body=result.summary(), title="Reload", ephemeral=True), result

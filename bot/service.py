@@ -1,0 +1,204 @@
+"""The fact base in service: the current engine, atomic reloads, and the reload audit log."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import gc
+import sqlite3
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from bot.engine import Engine
+from bot.facts.database import ensure_database, read_knowledge, write_database
+from bot.facts.records import KnowledgeBase
+from bot.facts.validate import validate
+
+MAX_LISTED_PROBLEMS = 10
+
+
+@dataclass(slots=True)
+class ReloadResult:
+    """What a reload did: success, the changes, or the validation problems."""
+
+    ok: bool
+    hash_before: str
+    hash_after: str
+    problems: list[str] = field(default_factory=list)
+    changes: list[str] = field(default_factory=list)
+    duration_ms: float = 0.0
+
+    def summary(self) -> str:
+        """A short human-readable summary (problems capped at 10 plus a count)."""
+        if not self.ok:
+            shown = self.problems[:MAX_LISTED_PROBLEMS]
+            text = "Reload failed; the previous fact base stays in service.\n" + "\n".join(
+                f"• {p}" for p in shown
+            )
+            if len(self.problems) > len(shown):
+                text += f"\n…and {len(self.problems) - len(shown)} more problem(s)."
+            return text
+        if self.hash_before == self.hash_after:
+            return "Reloaded: no changes."
+        head = f"Reloaded in {self.duration_ms:.0f} ms ({self.hash_before[:12]} → {self.hash_after[:12]})."
+        return head + ("\n" + "\n".join(f"• {c}" for c in self.changes) if self.changes else "")
+
+
+def diff_knowledge(old: KnowledgeBase, new: KnowledgeBase) -> list[str]:
+    """What changed between two fact bases: states by name and field, events, facts and sources."""
+    changes: list[str] = []
+    for iso3, state in new.states.items():
+        before = old.states.get(iso3)
+        if before is None:
+            changes.append(f"state added: {state.name}")
+            continue
+        changed = [f.name for f in fields(state) if getattr(state, f.name) != getattr(before, f.name)]
+        if changed:
+            changes.append(f"{state.name}: {', '.join(changed)} changed")
+    changes += [f"state removed: {s.name}" for iso3, s in old.states.items() if iso3 not in new.states]
+    old_events = {e.id for e in old.events}
+    new_events = {e.id for e in new.events}
+    changes += [f"event added: {e}" for e in sorted(new_events - old_events)]
+    changes += [f"event removed: {e}" for e in sorted(old_events - new_events)]
+    changes += [
+        f"event changed: {e.id}"
+        for e in new.events
+        if e.id in old_events and e != next(o for o in old.events if o.id == e.id)
+    ]
+    for fid in sorted(set(new.facts) | set(old.facts)):
+        if fid not in old.facts:
+            changes.append(f"fact added: {fid}")
+        elif fid not in new.facts:
+            changes.append(f"fact removed: {fid}")
+        elif new.facts[fid] != old.facts[fid]:
+            changes.append(f"fact changed: {fid}")
+    changes += [f"source added: {s}" for s in sorted(set(new.sources) - set(old.sources))]
+    changes += [f"source removed: {s}" for s in sorted(set(old.sources) - set(new.sources))]
+    if new.aliases != old.aliases:
+        changes.append("aliases changed")
+    if new.groups != old.groups:
+        changes.append("groups changed")
+    return changes
+
+
+class AuditLog:
+    """Every reload, successful or not: who, when, result, content hash before and after."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with self._db() as db:
+            if "reloads" not in db.table_names():
+                db["reloads"].create(
+                    {
+                        "id": int,
+                        "at": str,
+                        "user_id": str,
+                        "user_name": str,
+                        "ok": int,
+                        "hash_before": str,
+                        "hash_after": str,
+                        "detail": str,
+                    },
+                    pk="id",
+                )
+
+    def _db(self) -> _Connection:
+        return _Connection(self.path)
+
+    def record(self, *, user_id: str, user_name: str, result: ReloadResult) -> None:
+        """Append one reload to the log."""
+        with self._db() as db:
+            db["reloads"].insert(
+                {
+                    "at": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
+                    "user_id": user_id,
+                    "user_name": user_name,
+                    "ok": int(result.ok),
+                    "hash_before": result.hash_before,
+                    "hash_after": result.hash_after,
+                    "detail": "\n".join(result.problems or result.changes)[:4000],
+                }
+            )
+
+    def last(self) -> dict[str, object] | None:
+        """The most recent reload, or None."""
+        with self._db() as db:
+            rows = list(db["reloads"].rows_where(order_by="id desc", limit=1))
+        return rows[0] if rows else None
+
+
+class _Connection:
+    def __init__(self, path: Path) -> None:
+        self.conn = sqlite3.connect(path)
+
+    def __enter__(self) -> sqlite_utils.Database:
+        return sqlite_utils.Database(self.conn)
+
+    def __exit__(self, *exc: object) -> None:
+        self.conn.commit()
+        self.conn.close()
+
+
+def load_engine(db_path: Path, **options: Any) -> Engine:
+    """An engine over the facts in a built SQLite database."""
+    return Engine(read_knowledge(db_path), **options)
+
+
+class FactStore:
+    """Holds the engine that answers questions, and swaps in a new one atomically on reload."""
+
+    def __init__(self, *, knowledge_dir: Path, database: Path, audit_path: Path | None = None) -> None:
+        self.knowledge_dir = Path(knowledge_dir)
+        self.database = Path(database)
+        ensure_database(self.knowledge_dir, self.database)
+        self.engine = Engine(read_knowledge(self.database))
+        # The fact base is long-lived: keep it out of the collector's full passes, which would
+        # otherwise stall the event loop while a reload's worker thread holds the GIL.
+        gc.freeze()
+        self.audit = AuditLog(audit_path or self.database.with_name("audit.sqlite3"))
+        self._lock = asyncio.Lock()
+
+    @property
+    def kb(self) -> KnowledgeBase:
+        return self.engine.kb
+
+    async def reload(self, *, user_id: str = "", user_name: str = "") -> ReloadResult:
+        """Re-read, validate, rebuild and swap in the fact base; reloads run one after the other."""
+        async with self._lock:
+            result = await asyncio.to_thread(self._rebuild)
+            if result.ok and isinstance(result, _Rebuilt):
+                self.engine = result.engine
+                gc.freeze()
+            await asyncio.to_thread(self.audit.record, user_id=user_id, user_name=user_name, result=result)
+            return result
+
+    def _rebuild(self) -> ReloadResult:
+        started = dt.datetime.now(dt.UTC)
+        old = self.engine.kb
+        report = validate(self.knowledge_dir)
+        if report.knowledge is None:
+            return ReloadResult(False, old.content_hash, old.content_hash, problems=report.problems)
+        try:
+            write_database(report.knowledge, self.database)
+            kb = read_knowledge(self.database)
+            engine = Engine(kb)
+        except Exception as exc:  # a failed build leaves the old base in service
+            return ReloadResult(False, old.content_hash, old.content_hash, problems=[f"build failed: {exc}"])
+        elapsed = (dt.datetime.now(dt.UTC) - started).total_seconds() * 1000
+        return _Rebuilt(
+            True,
+            old.content_hash,
+            kb.content_hash,
+            changes=diff_knowledge(old, kb),
+            duration_ms=elapsed,
+            engine=engine,
+        )
+
+
+@dataclass(slots=True)
+class _Rebuilt(ReloadResult):
+    engine: Engine | None = None

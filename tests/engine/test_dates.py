@@ -1,0 +1,58 @@
+"""Finding the date a question asks about, and writing dates."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from bot.engine.dates import find_date, format_date
+
+TODAY = dt.date(2026, 11, 27)
+D = dt.date.fromisoformat
+
+
+@pytest.mark.parametrize(
+    ("text", "date", "start"),
+    [
+        ("was it a party in 2020", "2020-12-31", "2020-01-01"),
+        ("before 2025", "2024-12-31", None),
+        ("as of march 2026", "2026-03-31", None),
+        ("on 1 january 2026", "2026-01-01", None),
+        ("on january 1, 2026", "2026-01-01", None),
+        ("on 2026-02-03", "2026-02-03", None),
+        ("on 27.12.2025", "2025-12-27", None),
+        ("on 12/27/2025", "2025-12-27", None),
+        ("on 2025/12/27", "2025-12-27", None),
+        ("on 27-12-2025", "2025-12-27", None),
+        ("in sept 2025", "2025-09-30", "2025-09-01"),
+        ("mid-2025", "2025-06-30", None),
+        ("in q1 2026", "2026-03-31", "2026-01-01"),
+        ("in the second half of 2025", "2025-12-31", "2025-07-01"),
+        ("at the end of last year", "2025-12-31", None),
+        ("in early 2026", "2026-01-01", None),
+        ("after 2025", "2026-01-01", None),
+        ("in 2026", "2026-11-27", "2026-01-01"),
+    ],
+)
+def test_find_date(text: str, date: str, start: str | None) -> None:
+    found = find_date(text, today=TODAY)
+    assert found.explicit
+    assert found.date == D(date)
+    assert found.start == (D(start) if start else None)
+
+
+@pytest.mark.parametrize("text", ["is it still in", "now", "the 40th to ratify", "164 states", "article 20"])
+def test_no_date_means_today(text: str) -> None:
+    found = find_date(text, today=TODAY)
+    assert not found.explicit and found.date == TODAY
+
+
+def test_an_impossible_day_falls_back_to_its_month() -> None:
+    found = find_date("on 31 february 2026", today=TODAY)
+    assert (found.start, found.date, found.label) == (D("2026-02-01"), D("2026-02-28"), "February 2026")
+
+
+def test_format_date() -> None:
+    assert format_date(D("2026-02-20")) == "20 February 2026"
+    assert format_date(D("2025-12-01")) == "1 December 2025"

@@ -1,0 +1,388 @@
+"""Command tests on real discord.Interaction objects built from raw payloads; the HTTP layer is captured."""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import datetime as dt
+import io
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import discord
+import pytest
+from discord.webhook.async_ import AsyncWebhookAdapter
+from support import discord_payloads as P
+
+from bot.frontends.discord.app import TreatyBot
+from bot.frontends.replies import CommandReplies
+from bot.service import FactStore
+from bot.settings import Settings
+
+TODAY = dt.date(2026, 11, 27)
+ADMIN_USER = "700000000000000099"
+ADMIN_ROLE = "800000000000000001"
+
+
+@dataclass
+class Sent:
+    method: str
+    path: str
+    body: dict[str, Any]
+    files: list[discord.File]
+
+
+@pytest.fixture
+async def harness(knowledge_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    sent: list[Sent] = []
+    state_box: dict[str, Any] = {}
+
+    async def fake_webhook_request(
+        self, route, session, *, payload=None, multipart=None, files=None, **kwargs
+    ):
+        body = payload or {}
+        if multipart:
+            body = json.loads(next(part["value"] for part in multipart if part["name"] == "payload_json"))
+        sent.append(Sent(route.method, route.url.split("/api/v10", 1)[-1], body, list(files or [])))
+        message = P.message(
+            body.get("data", body).get("content") or "", author=P.user(P.APP_ID, "treatybot", bot=True)
+        )
+        if route.url.endswith("/callback"):
+            iid = route.url.split("/interactions/")[1].split("/")[0]
+            return {
+                "interaction": {
+                    "id": iid,
+                    "type": 2,
+                    "response_message_id": message["id"],
+                    "response_message_loading": False,
+                    "response_message_ephemeral": False,
+                },
+                "resource": {"type": body.get("type", 4), "message": message},
+            }
+        return message
+
+    async def fake_http_request(route, *, files=None, form=None, **kwargs):
+        body = kwargs.get("json") or {}
+        if form:
+            body = json.loads(next(part["value"] for part in form if part["name"] == "payload_json"))
+        sent.append(Sent(route.method, route.path, body, list(files or [])))
+        return P.message(body.get("content") or "", author=P.user(P.APP_ID, "treatybot", bot=True))
+
+    monkeypatch.setattr(AsyncWebhookAdapter, "request", fake_webhook_request)
+    settings = Settings(
+        admin_user_ids=frozenset({int(ADMIN_USER)}), admin_role_ids=frozenset({int(ADMIN_ROLE)})
+    )
+    store = FactStore(knowledge_dir=knowledge_copy, database=tmp_path / "facts.sqlite3")
+    bot = TreatyBot(settings, CommandReplies(store, clock=lambda: TODAY))
+    bot._connection.application_id = int(P.APP_ID)
+    bot._connection.user = discord.ClientUser(
+        state=bot._connection, data=P.user(P.APP_ID, "treatybot", bot=True)
+    )
+    monkeypatch.setattr(bot.http, "request", fake_http_request)
+    await bot._async_setup_hook()  # gives the unconnected client its event loop
+    await bot.setup_hook()
+    state_box.update(bot=bot, sent=sent, store=store, knowledge=knowledge_copy)
+    yield state_box
+    await bot.close()
+
+
+async def invoke(h: dict[str, Any], payload: dict[str, Any]) -> discord.Interaction:
+    bot: TreatyBot = h["bot"]
+    interaction = discord.Interaction(data=payload, state=bot._connection)
+    await bot.tree._call(interaction)
+    return interaction
+
+
+def callbacks(h: dict[str, Any]) -> list[Sent]:
+    return [s for s in h["sent"] if s.path.endswith("/callback")]
+
+
+def last_message(h: dict[str, Any]) -> dict[str, Any]:
+    """The message body of the last reply, whether an initial response or a follow-up."""
+    sent = h["sent"][-1]
+    return sent.body.get("data", sent.body) if sent.path.endswith("/callback") else sent.body
+
+
+def embed_of(message: dict[str, Any]) -> dict[str, Any]:
+    assert message.get("embeds"), message
+    return message["embeds"][0]
+
+
+def embed_length(embed: dict[str, Any]) -> int:
+    total = len(embed.get("title") or "") + len(embed.get("description") or "")
+    total += sum(len(f["name"]) + len(f["value"]) for f in embed.get("fields", []))
+    return total + len((embed.get("footer") or {}).get("text") or "")
+
+
+async def test_ask_answers_with_embed_sources_footer_and_no_pings(harness) -> None:
+    await invoke(harness, P.command("ask", P.option("question", "has Finland left?")))
+    [callback] = callbacks(harness)
+    assert callback.body["type"] == 4
+    data = callback.body["data"]
+    assert data["flags"] & 64  # ephemeral unless public
+    assert data["allowed_mentions"] == {"parse": []}
+    embed = embed_of(data)
+    assert "10 January 2026" in embed["description"]
+    assert embed["fields"][0]["name"].startswith("[1] Status of treaties")
+    assert "treaties.un.org" in embed["fields"][0]["value"]
+    assert "Finland: accession 9 January 2012" in embed["fields"][0]["value"]
+    assert embed["footer"]["text"].startswith("Answer for 27 November 2026")
+    assert embed_length(embed) <= 6000
+
+
+async def test_public_answer_is_not_ephemeral(harness) -> None:
+    await invoke(
+        harness,
+        P.command("ask", P.option("question", "Is Tonga a party?"), P.option("public", True, otype=5)),
+    )
+    data = callbacks(harness)[0].body["data"]
+    assert not data.get("flags", 0) & 64
+    assert "Tonga" in embed_of(data)["description"]
+
+
+async def test_did_you_mean_is_ephemeral_with_buttons_that_re_ask(harness) -> None:
+    await invoke(
+        harness,
+        P.command("ask", P.option("question", "Is Korea a party?"), P.option("public", True, otype=5)),
+    )
+    data = callbacks(harness)[0].body["data"]
+    assert data["flags"] & 64
+    buttons = data["components"][0]["components"]
+    labels = [b["label"] for b in buttons]
+    assert labels == ["Is North Korea a party?", "Is South Korea a party?"]
+    bot: TreatyBot = harness["bot"]
+    response_id = bot._connection._view_store._views and next(iter(bot._connection._view_store._views))
+    clicked = P.button(buttons[0]["custom_id"], P.message("", message_id=str(response_id)))
+    interaction = discord.Interaction(data=clicked, state=bot._connection)
+    bot._connection._view_store.dispatch_view(2, buttons[0]["custom_id"], interaction)
+    for _ in range(50):
+        if len(callbacks(harness)) == 2:
+            break
+        await asyncio.sleep(0.01)
+    answer = embed_of(callbacks(harness)[1].body["data"])["description"]
+    assert "North Korea" in answer and "not a party" in answer
+
+
+async def test_status_autocomplete_limits(harness) -> None:
+    for current in ("", "gu", "Lithunia", "x" * 150):
+        harness["sent"].clear()
+        await invoke(harness, P.autocomplete("status", P.option("state", current, focused=True)))
+        [callback] = callbacks(harness)
+        assert callback.body["type"] == 8
+        choices = callback.body["data"]["choices"]
+        assert len(choices) <= 25
+        assert all(1 <= len(c["name"]) <= 100 for c in choices)
+    await invoke(harness, P.autocomplete("status", P.option("state", "Lithunia", focused=True)))
+    assert callbacks(harness)[-1].body["data"]["choices"][0] == {"name": "Lithuania", "value": "LTU"}
+
+
+async def test_status_revalidates_the_state_and_the_date(harness) -> None:
+    await invoke(harness, P.command("status", P.option("state", "POL"), P.option("as_of", "2025-09-15")))
+    embed = embed_of(last_message(harness))
+    assert embed["title"] == "Poland: status on 15 September 2025"
+    assert "will take effect on 20 February 2026" in embed["description"]
+    await invoke(harness, P.command("status", P.option("state", "Narnia-ish nonsense")))
+    reply = last_message(harness)
+    assert reply["flags"] & 64 and "don't know a state" in embed_of(reply)["description"]
+    await invoke(harness, P.command("status", P.option("state", "Poland"), P.option("as_of", "20/02/2026")))
+    reply = last_message(harness)
+    assert reply["flags"] & 64 and "must be a date like" in reply["content"]
+
+
+async def test_withdrawals_lists_all_five(harness) -> None:
+    await invoke(harness, P.command("withdrawals"))
+    description = embed_of(last_message(harness))["description"]
+    for name in ("Estonia", "Latvia", "Lithuania", "Finland", "Poland"):
+        assert name in description
+
+
+async def test_parties_defers_then_attaches_the_csv(harness) -> None:
+    await invoke(harness, P.command("parties", P.option("as_of", "2025-09-15")))
+    first, followup = harness["sent"][0], harness["sent"][-1]
+    assert first.body["type"] == 5
+    assert followup.path.startswith(f"/webhooks/{P.APP_ID}/")
+    assert "165 States Parties" in embed_of(followup.body)["description"]
+    [attachment] = followup.files
+    rows = list(csv.DictReader(io.StringIO(attachment.fp.getvalue().decode())))
+    assert len(rows) == 165
+    assert {r["status"] for r in rows if r["iso3"] == "POL"} == {"withdrawal_pending"}
+
+
+async def test_timeline_treaty_and_about(harness) -> None:
+    await invoke(harness, P.command("timeline", P.option("state", "Poland")))
+    assert "20 August 2025" in embed_of(last_message(harness))["description"]
+    await invoke(harness, P.command("treaty", P.option("article", 20, otype=4)))
+    embed = embed_of(last_message(harness))
+    assert "six months" in embed["description"]
+    assert "(quoted)" in embed["fields"][0]["value"]
+    await invoke(harness, P.command("about"))
+    reply = last_message(harness)
+    assert reply["flags"] & 64
+    assert harness["store"].kb.content_hash[:12] in embed_of(reply)["description"]
+
+
+async def test_context_menu_answers_about_the_message(harness) -> None:
+    target = P.message("has Lithuania left the treaty?")
+    await invoke(harness, P.context_menu(target))
+    assert "27 December 2025" in embed_of(last_message(harness))["description"]
+
+
+async def test_no_embed_permission_falls_back_to_plain_text_within_limits(harness) -> None:
+    question = "Is Poland a party? " + "@everyone <@&123> " * 400
+    await invoke(
+        harness, P.command("ask", P.option("question", question), app_permissions=P.NO_EMBED_PERMISSIONS)
+    )
+    data = last_message(harness)
+    assert not data.get("embeds")
+    assert len(data["content"]) <= 2000
+    assert "@everyone" not in data["content"] and "<@&123>" not in data["content"]
+    assert data["allowed_mentions"] == {"parse": []}
+
+
+async def test_dm_interactions_work(harness) -> None:
+    await invoke(harness, P.command("ask", P.option("question", "Is Estonia a party?"), dm=True))
+    assert "Estonia" in embed_of(last_message(harness))["description"]
+
+
+async def test_cooldown_after_five_questions(harness) -> None:
+    for _ in range(6):
+        await invoke(harness, P.command("ask", P.option("question", "Is Chad a party?")))
+    last = last_message(harness)
+    assert last["flags"] & 64 and "try again in" in last["content"]
+    assert sum(1 for s in callbacks(harness) if s.body["data"].get("embeds")) == 5
+
+
+async def test_unexpected_error_gets_an_incident_id(harness, monkeypatch, caplog) -> None:
+    def boom(*args, **kwargs):
+        raise RuntimeError("kaboom")
+
+    monkeypatch.setattr(harness["bot"].replies, "ask", boom)
+    await invoke(harness, P.command("ask", P.option("question", "Is Chad a party?")))
+    reply = last_message(harness)
+    assert reply["flags"] & 64 and "incident `" in reply["content"]
+    incident = reply["content"].split("incident `")[1].split("`")[0]
+    assert any(incident in r.getMessage() and r.exc_info for r in caplog.records)
+
+
+async def test_reload_refused_for_non_admin(harness) -> None:
+    before = harness["store"].kb.content_hash
+    await invoke(harness, P.command("reload"))
+    reply = last_message(harness)
+    assert reply["flags"] & 64 and "Manage Server" in reply["content"]
+    assert harness["store"].kb.content_hash == before
+    assert harness["store"].audit.last() is None
+
+
+async def test_reload_by_admin_changes_the_answer_and_is_audited(harness) -> None:
+    path = harness["knowledge"] / "facts.yaml"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("in equal shares", "jointly (edited)"), encoding="utf-8"
+    )
+    await invoke(harness, P.command("reload", permissions=str(1 << 5)))  # Manage Server
+    reply = last_message(harness)
+    assert "fact changed: nobel" in embed_of(reply)["description"]
+    await invoke(
+        harness, P.command("ask", P.option("question", "who won the nobel peace prize for the mine ban?"))
+    )
+    assert "jointly (edited)" in embed_of(last_message(harness))["description"]
+    assert harness["store"].audit.last()["ok"] == 1
+
+
+async def test_reload_by_configured_role_and_user(harness) -> None:
+    await invoke(harness, P.command("reload", roles=[ADMIN_ROLE]))
+    assert "Reload" in embed_of(last_message(harness))["title"]
+    await invoke(harness, P.command("reload", user_id=ADMIN_USER))
+    assert "no changes" in embed_of(last_message(harness))["description"]
+
+
+async def test_reload_with_a_broken_file_keeps_the_old_answers(harness) -> None:
+    path = harness["knowledge"] / "states.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace("FRA,France,", "DEU,France,"), encoding="utf-8")
+    await invoke(harness, P.command("reload", user_id=ADMIN_USER))
+    text = embed_of(last_message(harness))["description"]
+    assert "Reload failed" in text and "duplicate ISO code 'DEU'" in text and "states.csv:" in text
+    await invoke(harness, P.command("ask", P.option("question", "Is France a party?")))
+    assert "**France** is a **State Party**" in embed_of(last_message(harness))["description"]
+    assert harness["store"].audit.last()["ok"] == 0
+
+
+async def test_questions_during_a_reload_all_succeed(harness) -> None:
+    bot: TreatyBot = harness["bot"]
+    bot.limiter.rate = 10_000
+    reload = asyncio.create_task(invoke(harness, P.command("reload", user_id=ADMIN_USER)))
+    asks = [
+        invoke(harness, P.command("ask", P.option("question", "Is Poland a party?"), user_id=str(7100 + i)))
+        for i in range(30)
+    ]
+    await asyncio.gather(reload, *asks)
+    answers = [
+        s
+        for s in callbacks(harness)
+        if s.body["data"].get("embeds") and "Poland" in s.body["data"]["embeds"][0]["description"]
+    ]
+    assert len(answers) == 30
+
+
+async def test_mention_is_answered_as_a_reply_without_pings(harness) -> None:
+    bot: TreatyBot = harness["bot"]
+    me = P.user(P.APP_ID, "treatybot", bot=True)
+    payload = P.message(f"<@{P.APP_ID}> @everyone has Finland left?", mentions=[me])
+    bot._connection.parse_message_create(payload)
+    for _ in range(50):
+        if harness["sent"]:
+            break
+        await asyncio.sleep(0.01)
+    [reply] = harness["sent"]
+    assert reply.path == "/channels/{channel_id}/messages"
+    assert reply.body["message_reference"]["message_id"] == int(payload["id"])
+    assert reply.body["allowed_mentions"] == {"parse": [], "replied_user": False}
+    assert "10 January 2026" in reply.body["embeds"][0]["description"]
+    assert "@everyone" not in json.dumps(reply.body)
+    bot._connection.parse_message_create(P.message(f"<@{P.APP_ID}> has finland left?", mentions=[me]))
+    for _ in range(50):
+        if len(harness["sent"]) == 2:
+            break
+        await asyncio.sleep(0.01)
+    assert "answered the same question a moment ago" in harness["sent"][1].body["embeds"][0]["description"]
+
+
+async def test_messages_without_a_mention_are_ignored(harness) -> None:
+    harness["bot"]._connection.parse_message_create(P.message("has Finland left?"))
+    await asyncio.sleep(0.05)
+    assert harness["sent"] == []
+
+
+async def test_event_loop_keeps_ticking_during_a_reload(harness) -> None:
+    path = harness["knowledge"] / "facts.yaml"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("in equal shares", "in two equal shares"), encoding="utf-8"
+    )
+    gaps: list[float] = []
+    loop = asyncio.get_running_loop()
+    done = asyncio.Event()
+
+    async def ticker() -> None:
+        last = loop.time()
+        while not done.is_set():
+            await asyncio.sleep(0.005)
+            now = loop.time()
+            gaps.append(now - last - 0.005)  # how much longer than asked the loop took to come back
+            last = now
+
+    task = asyncio.create_task(ticker())
+    result = await harness["store"].reload(user_id="test", user_name="test")
+    done.set()
+    await task
+    assert result.ok and "fact changed: nobel" in result.changes
+    assert len(gaps) > 5
+    print(f"max loop stall during reload: {max(gaps) * 1000:.1f} ms")
+    assert max(gaps) < 0.05, f"the loop stalled for {max(gaps) * 1000:.0f} ms"
+
+
+async def test_two_reloads_run_one_after_the_other(harness) -> None:
+    store = harness["store"]
+    first, second = await asyncio.gather(store.reload(user_id="a"), store.reload(user_id="b"))
+    assert first.ok and second.ok
+    assert second.hash_before == first.hash_after

@@ -1,0 +1,449 @@
+"""End to end: the real ``python -m bot run`` process against the Discord double on loopback."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import os
+import shutil
+import signal
+import sys
+import time
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+import pytest_asyncio
+from support import discord_payloads as P
+from support.cli import KNOWLEDGE, ROOT
+from support.discord_double import DiscordDouble, Recorded
+
+pytestmark = pytest.mark.asyncio(loop_scope="module")
+TOKEN = "e2e-token-Zq8xV1mN4bT7"
+ADMIN_USER = "700000000000000099"
+_users = itertools.count(710000000000000000)
+
+
+def next_user() -> str:
+    return str(next(_users))
+
+
+class BotProcess:
+    """``python -m bot run`` as users start it, with its output collected."""
+
+    def __init__(self, process: asyncio.subprocess.Process) -> None:
+        self.process = process
+        self.lines: list[str] = []
+        self.reader = asyncio.create_task(self._read())
+
+    async def _read(self) -> None:
+        assert self.process.stderr is not None
+        while line := await self.process.stderr.readline():
+            self.lines.append(line.decode(errors="replace"))
+
+    @property
+    def output(self) -> str:
+        return "".join(self.lines)
+
+    async def wait_for_line(self, text: str, timeout: float = 20.0) -> None:
+        deadline = time.monotonic() + timeout
+        while not any(text in line for line in self.lines):
+            if self.process.returncode is not None or time.monotonic() > deadline:
+                raise AssertionError(f"{text!r} not logged; output:\n{self.output}")
+            await asyncio.sleep(0.05)
+
+
+def bot_env(double: DiscordDouble, tmp: Path, *, token: str = TOKEN, **extra: str) -> dict[str, str]:
+    return {
+        **os.environ,
+        "DISCORD_TOKEN": token,
+        "DISCORD_API_BASE": double.api_base,
+        "DISCORD_GATEWAY_URL": double.gateway_url,
+        "KNOWLEDGE_DIR": str(tmp / "knowledge"),
+        "DATABASE_PATH": str(tmp / "facts.sqlite3"),
+        "ADMIN_USER_IDS": ADMIN_USER,
+        "LOG_LEVEL": "INFO",
+        "PYTHONUNBUFFERED": "1",
+        **extra,
+    }
+
+
+async def start_bot(
+    double: DiscordDouble, tmp: Path, *, token: str = TOKEN, args: tuple[str, ...] = ("run",), **extra: str
+) -> BotProcess:
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        *args,
+        cwd=ROOT,
+        env=bot_env(double, tmp, token=token, **extra),
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    return BotProcess(process)
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    tmp = tmp_path_factory.mktemp("e2e")
+    shutil.copytree(KNOWLEDGE, tmp / "knowledge")
+    return tmp
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def double() -> AsyncIterator[DiscordDouble]:
+    fake = DiscordDouble(token=TOKEN)
+    await fake.start()
+    yield fake
+    await fake.stop()
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def bot(double: DiscordDouble, workdir: Path) -> AsyncIterator[BotProcess]:
+    process = await start_bot(double, workdir)
+    await process.wait_for_line("ready as")
+    yield process
+    if process.process.returncode is None:
+        process.process.kill()
+        await process.process.wait()
+
+
+async def ask(double: DiscordDouble, payload: dict, *, timeout: float = 10.0) -> Recorded:
+    """Dispatch an interaction and return the last message the bot sent for it."""
+    await double.interaction(payload)
+    iid, token = payload["id"], payload["token"]
+    first = await double.wait_for(
+        lambda r: r.path.startswith(f"/interactions/{iid}/") and r.status == 200, timeout=timeout
+    )
+    if first.body.get("type") == 5:  # deferred: the answer is a follow-up
+        return await double.wait_for(
+            lambda r: r.path.startswith(f"/webhooks/{P.APP_ID}/{token}") and r.status == 200, timeout=timeout
+        )
+    return first
+
+
+def reference(recorded: Recorded) -> str:
+    """The id of the message a channel message replies to, or ""."""
+    body = recorded.body if isinstance(recorded.body, dict) else {}
+    return str((body.get("message_reference") or {}).get("message_id", ""))
+
+
+def message_of(recorded: Recorded) -> dict:
+    return recorded.body.get("data", recorded.body) if recorded.path.endswith("/callback") else recorded.body
+
+
+def embed_of(recorded: Recorded) -> dict:
+    message = message_of(recorded)
+    assert message.get("embeds"), message
+    return message["embeds"][0]
+
+
+def embed_length(embed: dict) -> int:
+    total = len(embed.get("title") or "") + len(embed.get("description") or "")
+    total += sum(len(f["name"]) + len(f["value"]) for f in embed.get("fields", []))
+    return total + len((embed.get("footer") or {}).get("text") or "")
+
+
+async def test_startup_logs_in_and_identifies(bot: BotProcess, double: DiscordDouble) -> None:
+    me = [r for r in double.requests if r.path == "/users/@me"]
+    assert me and me[0].headers["Authorization"] == f"Bot {TOKEN}"
+    assert any(r.path == "/oauth2/applications/@me" for r in double.requests)
+    assert 2 in double.gateway_ops and double.identifies == 1
+    assert not any(r.method == "PUT" for r in double.requests), "start-up must not sync commands"
+    assert TOKEN not in bot.output
+
+
+async def test_sync_registers_exactly_the_commands(
+    bot: BotProcess, double: DiscordDouble, workdir: Path
+) -> None:
+    sync = await start_bot(double, workdir, args=("sync", "--guild", P.GUILD_ID))
+    assert await asyncio.wait_for(sync.process.wait(), 30) == 0, sync.output
+    commands = {c["name"]: c for c in double.commands[P.GUILD_ID]}
+    assert set(commands) == {
+        "ask",
+        "status",
+        "withdrawals",
+        "parties",
+        "timeline",
+        "treaty",
+        "about",
+        "reload",
+        "Ask the treaty bot",
+    }
+    assert commands["Ask the treaty bot"]["type"] == 3
+    state = next(o for o in commands["status"]["options"] if o["name"] == "state")
+    assert state["autocomplete"] is True and state["required"] is True
+    article = next(o for o in commands["treaty"]["options"] if o["name"] == "article")
+    assert (article["type"], article["min_value"], article["max_value"]) == (4, 1, 22)
+    assert int(commands["reload"]["default_member_permissions"]) == 1 << 5
+    assert TOKEN not in sync.output
+
+
+async def test_every_slash_command_over_the_wire(bot: BotProcess, double: DiscordDouble) -> None:
+    cases = [
+        (P.command("ask", P.option("question", "has Finland left?"), user_id=next_user()), "10 January 2026"),
+        (
+            P.command(
+                "status", P.option("state", "Poland"), P.option("as_of", "2025-09-15"), user_id=next_user()
+            ),
+            "will take effect",
+        ),
+        (P.command("withdrawals", user_id=next_user()), "Lithuania"),
+        (P.command("timeline", P.option("state", "Estonia"), user_id=next_user()), "4 June 2025"),
+        (P.command("treaty", P.option("article", 19, otype=4), user_id=next_user()), "reservations"),
+        (P.command("about", user_id=next_user()), "Fact base"),
+    ]
+    for payload, needle in cases:
+        recorded = await ask(double, payload)
+        message = message_of(recorded)
+        assert message["allowed_mentions"] == {"parse": []}
+        embed = embed_of(recorded)
+        assert needle in embed["description"], embed
+        assert embed_length(embed) <= 6000 and len(embed.get("fields", [])) <= 25
+        assert message["flags"] & 64, "answers are ephemeral unless public"
+        if payload["data"]["name"] != "about":
+            assert embed["fields"][0]["name"].startswith("[1] ")
+            assert "](http" in embed["fields"][0]["value"]
+
+
+async def test_parties_defers_and_attaches_the_list(bot: BotProcess, double: DiscordDouble) -> None:
+    payload = P.command(
+        "parties", P.option("as_of", "2026-02-03"), P.option("public", True, otype=5), user_id=next_user()
+    )
+    followup = await ask(double, payload)
+    assert "162 States Parties" in followup.body["embeds"][0]["description"]
+    [attachment] = followup.body["files"]
+    assert attachment["filename"] == "states-parties-2026-02-03.csv"
+    assert len(attachment["data"].strip().splitlines()) == 163
+    assert not followup.body.get("flags", 0) & 64
+
+
+async def test_context_menu_and_autocomplete(bot: BotProcess, double: DiscordDouble) -> None:
+    recorded = await ask(double, P.context_menu(P.message("is latvia still in?"), user_id=next_user()))
+    assert "27 December 2025" in embed_of(recorded)["description"]
+    payload = P.autocomplete("status", P.option("state", "lat", focused=True), user_id=next_user())
+    recorded = await ask(double, payload)
+    assert recorded.body["type"] == 8
+    choices = recorded.body["data"]["choices"]
+    assert 1 <= len(choices) <= 25 and all(len(c["name"]) <= 100 for c in choices)
+    assert {"name": "Latvia", "value": "LVA"} in choices
+
+
+async def test_mention_gets_a_reply_that_references_it(bot: BotProcess, double: DiscordDouble) -> None:
+    me = P.user(P.APP_ID, "treatybot", bot=True)
+    message = P.message(
+        f"<@{P.APP_ID}> @everyone <@&123> is poland a party?", author=P.user(next_user()), mentions=[me]
+    )
+    await double.dispatch("MESSAGE_CREATE", message)
+    reply = await double.wait_for(
+        lambda r: (
+            r.method == "POST"
+            and r.path == f"/channels/{P.CHANNEL_ID}/messages"
+            and reference(r) == message["id"]
+        )
+    )
+    assert reply.body["allowed_mentions"] == {"parse": [], "replied_user": False}
+    assert "Poland" in reply.body["embeds"][0]["description"]
+    assert "@everyone" not in json.dumps(reply.body) and "<@&123>" not in json.dumps(reply.body)
+
+
+async def test_reload(bot: BotProcess, double: DiscordDouble, workdir: Path) -> None:
+    refused = await ask(double, P.command("reload", user_id=next_user()))
+    assert refused.body["data"]["flags"] & 64 and "Manage Server" in refused.body["data"]["content"]
+    facts = workdir / "knowledge" / "facts.yaml"
+    states = workdir / "knowledge" / "states.csv"
+    original_facts = facts.read_text(encoding="utf-8")
+    original_states = states.read_text(encoding="utf-8")
+    try:
+        facts.write_text(
+            original_facts.replace("in equal shares", "in equal shares (reloaded)"), encoding="utf-8"
+        )
+        done = await ask(double, P.command("reload", user_id=ADMIN_USER))
+        assert "fact changed: nobel" in done.body["embeds"][0]["description"]
+        answer = await ask(
+            double, P.command("ask", P.option("question", "nobel peace prize"), user_id=next_user())
+        )
+        assert "(reloaded)" in embed_of(answer)["description"]
+        states.write_text(original_states.replace("FRA,France,", "DEU,France,"), encoding="utf-8")
+        failed = await ask(double, P.command("reload", user_id=ADMIN_USER))
+        assert "duplicate ISO code 'DEU'" in failed.body["embeds"][0]["description"]
+        question = P.command("ask", P.option("question", "Is France a party?"), user_id=next_user())
+        still = await ask(double, question)
+        assert "**France** is a **State Party**" in embed_of(still)["description"]
+    finally:
+        # The bot process is shared by the module: leave its knowledge as it was.
+        states.write_text(original_states, encoding="utf-8")
+        facts.write_text(original_facts, encoding="utf-8")
+
+
+@pytest.mark.parametrize("code", [1006, 4000, 4009])
+async def test_gateway_drop_resumes_and_answers_what_was_missed(
+    bot: BotProcess, double: DiscordDouble, code: int
+) -> None:
+    resumes = double.resumes
+    await double.drop_gateway(code)
+    payload = P.command("ask", P.option("question", "Is Tonga a party?"), user_id=next_user())
+    await double.interaction(payload)  # sent while the bot is away: buffered, replayed on RESUME
+    recorded = await double.wait_for(
+        lambda r: r.path.startswith(f"/interactions/{payload['id']}/"), timeout=20
+    )
+    assert "Tonga" in recorded.body["data"]["embeds"][0]["description"]
+    assert double.resumes == resumes + 1
+
+
+async def test_invalid_session_identifies_again(bot: BotProcess, double: DiscordDouble) -> None:
+    identifies = double.identifies
+    await double.send_op(9, False)
+    await double.wait_until(lambda: double.identifies == identifies + 1, timeout=20)
+    recorded = await ask(
+        double, P.command("ask", P.option("question", "Is Chad a party?"), user_id=next_user()), timeout=15
+    )
+    assert "Chad" in embed_of(recorded)["description"]
+
+
+async def test_429_and_500_are_retried(bot: BotProcess, double: DiscordDouble) -> None:
+    double.inject("POST", r"^/interactions/\d+/[^/]+/callback$", status=429, retry_after=0.3)
+    started = time.perf_counter()
+    recorded = await ask(
+        double, P.command("ask", P.option("question", "Is Oman a party?"), user_id=next_user())
+    )
+    assert time.perf_counter() - started >= 0.3
+    assert "Oman" in embed_of(recorded)["description"]
+    double.inject("POST", r"^/interactions/\d+/[^/]+/callback$", status=500)
+    recorded = await ask(
+        double, P.command("ask", P.option("question", "Is Peru a party?"), user_id=next_user())
+    )
+    assert "Peru" in embed_of(recorded)["description"]
+    double.inject("POST", rf"^/channels/{P.CHANNEL_ID}/messages$", status=429, retry_after=0.2)
+    me = P.user(P.APP_ID, "treatybot", bot=True)
+    message = P.message(f"<@{P.APP_ID}> is japan a party", author=P.user(next_user()), mentions=[me])
+    await double.dispatch("MESSAGE_CREATE", message)
+    reply = await double.wait_for(
+        lambda r: (
+            r.status == 200
+            and r.path == f"/channels/{P.CHANNEL_ID}/messages"
+            and reference(r) == message["id"]
+        )
+    )
+    assert "Japan" in reply.body["embeds"][0]["description"]
+    statuses = [r.status for r in double.requests if reference(r) == message["id"]]
+    assert statuses == [429, 200]
+
+
+@pytest.mark.parametrize(
+    ("payload_factory", "expect"),
+    [
+        (
+            lambda: P.command(
+                "ask", P.option("question", "Is Poland a party? " + "x" * 6000), user_id=next_user()
+            ),
+            "cut to 500",
+        ),
+        (
+            lambda: P.command(
+                "ask", P.option("question", "@everyone @here <@&42> is finland in?"), user_id=next_user()
+            ),
+            "Finland",
+        ),
+        (
+            lambda: P.command(
+                "ask", P.option("question", "```\nis estonia a party\n```"), user_id=next_user()
+            ),
+            "Estonia",
+        ),
+        (
+            lambda: P.command(
+                "ask", P.option("question", "is\u200b latvia\u200d a\u2060 party"), user_id=next_user()
+            ),
+            "Latvia",
+        ),
+        (lambda: P.command("no-such-command", user_id=next_user()), "don't know that command"),
+        (lambda: P.command("treaty", P.option("article", "abc", otype=4), user_id=next_user()), "incident `"),
+    ],
+)
+async def test_bad_input_through_the_wire(
+    bot: BotProcess, double: DiscordDouble, payload_factory, expect: str
+) -> None:
+    recorded = await ask(double, payload_factory())
+    message = message_of(recorded)
+    text = json.dumps(message)
+    assert message["allowed_mentions"] == {"parse": []}
+    assert "@everyone" not in text and "@here" not in text and "<@&42>" not in text
+    assert len(message.get("content") or "") <= 2000
+    if message.get("embeds"):
+        assert embed_length(message["embeds"][0]) <= 6000
+    else:
+        assert message["flags"] & 64
+    assert expect in text
+    assert bot.process.returncode is None
+
+
+async def test_reconnect_op_resumes(bot: BotProcess, double: DiscordDouble) -> None:
+    resumes = double.resumes
+    await double.send_op(7)
+    await double.wait_until(lambda: double.resumes == resumes + 1)
+    recorded = await ask(
+        double, P.command("ask", P.option("question", "Is Fiji a party?"), user_id=next_user())
+    )
+    assert "Fiji" in embed_of(recorded)["description"]
+
+
+async def test_did_you_mean_button_over_the_wire(bot: BotProcess, double: DiscordDouble) -> None:
+    user = next_user()
+    first = await ask(double, P.command("ask", P.option("question", "Is Congo a party?"), user_id=user))
+    buttons = first.body["data"]["components"][0]["components"]
+    assert [b["label"] for b in buttons] == [
+        "Is Democratic Republic of the Congo a party?",
+        "Is Republic of the Congo a party?",
+    ]
+    message_id = double.response_message_id(first.path.split("/")[2])
+    click = P.button(buttons[1]["custom_id"], P.message("", message_id=message_id), user_id=user)
+    recorded = await ask(double, click)
+    assert "**Republic of the Congo** is a **State Party**" in embed_of(recorded)["description"]
+
+
+async def test_delayed_and_dropped_requests(bot: BotProcess, double: DiscordDouble) -> None:
+    double.inject("POST", r"^/interactions/\d+/[^/]+/callback$", delay=0.5)
+    started = time.perf_counter()
+    recorded = await ask(
+        double, P.command("ask", P.option("question", "Is Nepal a party?"), user_id=next_user())
+    )
+    assert time.perf_counter() - started >= 0.5 and "Nepal" in embed_of(recorded)["description"]
+    double.inject("POST", r"^/interactions/\d+/[^/]+/callback$", drop=True)
+    payload = P.command("ask", P.option("question", "Is Chile a party?"), user_id=next_user())
+    await double.interaction(payload)
+    error = await double.wait_for(
+        lambda r: r.path.startswith(f"/interactions/{payload['id']}/") and r.status == 200, timeout=15
+    )
+    assert "incident `" in error.body["data"]["content"] and error.body["data"]["flags"] & 64
+    assert bot.process.returncode is None
+
+
+async def test_bad_token_exits_with_a_clear_message(double: DiscordDouble, workdir: Path) -> None:
+    bad = "bad-token-SHOULD-NOT-APPEAR-123"
+    process = await start_bot(double, workdir, token=bad)
+    code = await asyncio.wait_for(process.process.wait(), 30)
+    await process.reader
+    assert code != 0
+    assert "rejected the token" in process.output
+    assert bad not in process.output
+
+
+async def test_sigterm_exits_cleanly_within_5_seconds(bot: BotProcess) -> None:
+    started = time.perf_counter()
+    bot.process.send_signal(signal.SIGTERM)
+    code = await asyncio.wait_for(bot.process.wait(), 5)
+    assert code == 0
+    assert time.perf_counter() - started < 5
+    assert TOKEN not in bot.output
+
+
+async def test_sharded_bot_identifies_with_its_shard(double: DiscordDouble, workdir: Path) -> None:
+    before = len(double.identify_payloads)
+    sharded = await start_bot(double, workdir, SHARDED="true", SHARD_COUNT="1")
+    await sharded.wait_for_line("ready as")
+    assert double.identify_payloads[before]["shard"] == [0, 1]
+    sharded.process.send_signal(signal.SIGTERM)
+    assert await asyncio.wait_for(sharded.process.wait(), 5) == 0
