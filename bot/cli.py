@@ -48,6 +48,7 @@ def _parser() -> argparse.ArgumentParser:
     console = sub.add_parser("console", help="chat with the bot in the terminal, slash commands included")
     console.add_argument("--as-of", type=_date, help="answer as if this date were today")
 
+    sub.add_parser("routes", help="list the engine's routes in order of precedence")
     sub.add_parser("run", help="start the Discord bot (needs DISCORD_TOKEN)")
     sync = sub.add_parser("sync", help="register the slash commands with Discord")
     sync.add_argument("--guild", type=int, help="sync to this guild only (instant) instead of globally")
@@ -68,6 +69,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     database = args.database or settings.database_path
     if args.command == "check":
         return _check(knowledge_dir)
+    if args.command == "routes":
+        from bot.engine.router import describe
+
+        print("\n".join(describe()))
+        return 0
     if args.command == "build":
         return _build(knowledge_dir, database)
     if args.command in ("states", "ask", "console"):
@@ -100,13 +106,15 @@ def _print_problems(problems: Sequence[str]) -> None:
 
 
 def _check(knowledge_dir: Path) -> int:
+    from bot.engine.lexicon import check_lexicon
     from bot.facts.validate import validate
 
     report = validate(knowledge_dir)
     for warning in report.warnings:
         print(f"warning: {warning}", file=sys.stderr)
-    if report.problems:
-        _print_problems(report.problems)
+    problems = [*report.problems, *(f"lexicon/{p}" for p in check_lexicon())]
+    if problems:
+        _print_problems(problems)
         return 1
     kb = report.knowledge
     assert kb is not None

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from bot.facts.records import State
 
 MAX_ANSWER_CHARS = 1500
 
@@ -40,6 +44,7 @@ class Answer:
     as_of: str = ""
     date_asked: str = ""
     truncated_input: bool = False
+    period: dict[str, str] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: ``answer``, ``matched``, ``states``, ``citations``, ``confidence``, ``suggestions``."""
@@ -53,6 +58,7 @@ class Answer:
             "intent": self.intent,
             "as_of": self.as_of,
             "date_asked": self.date_asked,
+            "date": self.period or (self.date_asked or None),
         }
 
 
@@ -65,3 +71,32 @@ def fit(text: str, limit: int = MAX_ANSWER_CHARS) -> str:
     if boundary > limit // 2:
         cut = cut[:boundary]
     return cut.rstrip() + " …"
+
+
+def decline(
+    text: str, *, suggestions: list[str] | None = None, confidence: float = 0.2, intent: str = ""
+) -> Answer:
+    return Answer(
+        text=text,
+        matched=False,
+        confidence=confidence,
+        suggestions=(suggestions or [])[:3],
+        intent=intent or "decline",
+    )
+
+
+def matched(
+    text: str, states: Iterable[State], citations: list[Citation], confidence: float, intent: str
+) -> Answer:
+    unique: list[Citation] = []
+    seen: set[tuple[str, str]] = set()
+    for citation in citations:
+        key = (citation.source_id, citation.snippet)
+        if key in seen:
+            continue
+        seen.add(key)
+        unique.append(citation)
+    codes = list(dict.fromkeys(s.iso3 for s in states))
+    return Answer(
+        text=text, matched=True, states=codes, citations=unique[:6], confidence=confidence, intent=intent
+    )

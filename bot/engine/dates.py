@@ -56,10 +56,18 @@ class DateQuery:
     label: str
     explicit: bool
     span: tuple[int, int] | None = None
+    invalid: str = ""
+    end: dt.date | None = None
 
     @property
     def is_period(self) -> bool:
         return self.start is not None and self.start != self.date
+
+    def period(self) -> dict[str, str] | None:
+        """``{"from": …, "to": …}`` when the question names a period, else None."""
+        if not self.is_period or self.start is None:
+            return None
+        return {"from": self.start.isoformat(), "to": (self.end or self.date).isoformat()}
 
 
 _MONTH_NAMES = (

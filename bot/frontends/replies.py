@@ -13,6 +13,8 @@ from rapidfuzz import fuzz, process, utils
 from bot import __version__
 from bot.engine.answer import Answer, Citation
 from bot.engine.dates import format_date
+from bot.engine.intents import Intent
+from bot.engine.query import Query
 from bot.engine.status import STATUSES, status_counts, status_on
 from bot.frontends.text import citation_detail, snippet_text
 from bot.service import FactStore, ReloadResult
@@ -140,21 +142,21 @@ class CommandReplies:
             return Reply(body="I don't know a state by that name.", ephemeral=True, suggestions=suggestions)
         on = as_of or self.clock()
         name = self.store.kb.states[iso3].name
-        answer = self.store.engine.ask(f"What is the status of {name}?", as_of=on)
+        answer = self.store.engine.answer(Query(Intent.STATUS, states=(iso3,), today=on))
         reply = self.from_answer(answer, on=on, public=public)
         reply.title = f"{name}: status on {format_date(on)}"
         return reply
 
     def withdrawals(self, *, as_of: dt.date | None = None, public: bool = False) -> Reply:
         on = as_of or self.clock()
-        answer = self.store.engine.ask("Which states have withdrawn or are withdrawing?", as_of=on)
+        answer = self.store.engine.answer(Query(Intent.LIST_WITHDRAWN, today=on))
         reply = self.from_answer(answer, on=on, public=public)
         reply.title = f"Withdrawals as of {format_date(on)}"
         return reply
 
     def parties(self, *, as_of: dt.date | None = None, public: bool = False) -> Reply:
         on = as_of or self.clock()
-        answer = self.store.engine.ask("How many States Parties are there?", as_of=on)
+        answer = self.store.engine.answer(Query(Intent.COUNT, today=on))
         reply = self.from_answer(answer, on=on, public=public)
         reply.title = f"States Parties on {format_date(on)}"
         reply.attachment = (f"states-parties-{on.isoformat()}.csv", self.parties_csv(on))
@@ -197,7 +199,7 @@ class CommandReplies:
             return Reply(body="I don't know a state by that name.", ephemeral=True, suggestions=suggestions)
         on = self.clock()
         name = self.store.kb.states[iso3].name
-        answer = self.store.engine.ask(f"Timeline of {name}", as_of=on)
+        answer = self.store.engine.answer(Query(Intent.TIMELINE, states=(iso3,), today=on))
         reply = self.from_answer(answer, on=on, public=public)
         reply.title = f"{name}: timeline"
         return reply
@@ -206,7 +208,7 @@ class CommandReplies:
         on = self.clock()
         if not 1 <= article <= 22:
             return Reply(body="The Convention has 22 articles; choose a number from 1 to 22.", ephemeral=True)
-        answer = self.store.engine.ask(f"What does Article {article} say?", as_of=on)
+        answer = self.store.engine.answer(Query(Intent.FACT, article=article, today=on))
         return self.from_answer(answer, on=on, public=public)
 
     def about(self) -> Reply:

@@ -4,11 +4,20 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable
 
 from bot.engine import intents as I
-from bot.engine.answer import Answer, Citation
-from bot.engine.answers.parts import AnswerParts, Context, be_not, cap, names
+from bot.engine.answer import Answer, Citation, decline, matched
+from bot.engine.citations import (
+    depositary_citation,
+    event_citation,
+    state_event_citations,
+)
 from bot.engine.dates import format_date
+from bot.engine.index import FactIndex
+from bot.engine.lexicon import lexicon
+from bot.engine.phrasing import SCOPE_HINT, be_not, cap, happens, names, tense, yes
+from bot.engine.question import Question
 from bot.engine.status import (
     LABELS,
     NON_PARTY,
@@ -25,377 +34,489 @@ from bot.facts.validate import EVENT_KINDS
 WITHDRAWAL_KINDS = frozenset(kind for kind in EVENT_KINDS if kind.startswith("withdrawal_"))
 
 
-class StateAnswers(AnswerParts):
-    """What one state did and when."""
-
-    def _status_text(
-        self, state: State, ctx: Context, *, compact: bool = False
-    ) -> tuple[str, list[Citation]]:
-        d, today = ctx.when.date, ctx.today
-        be, have, lead = self._tense(d, today)
-        code = status_on(state, d)
-        name = f"**{state.name}**"
-        method = state.consent_method or "instrument"
-        if code == PARTY:
-            text = lead + f"{name} {be} a **State Party**"
-            if state.entry_into_force:
-                text += (
-                    f": its {method} was deposited on {format_date(state.consent_deposited)} and it "
-                    f"{'has' if have == 'has' else 'had'} been bound since {format_date(state.entry_into_force)}."
-                )
-            if state.withdrawal_notified and state.withdrawal_notified > d:
-                text += (
-                    f" It later gave notice of withdrawal on {format_date(state.withdrawal_notified)}; the withdrawal "
-                    + self._happens(state.withdrawal_effective, today, "took", "will take")
-                    + f" effect on {format_date(state.withdrawal_effective)}."
-                )
-        elif code == WITHDRAWAL_PENDING:
-            text = (
-                lead + f"{name} {be} still a **State Party**, but it {have} given notice of withdrawal"
-            ) + (
-                f" (on {format_date(state.withdrawal_notified)}); the withdrawal "
-                + self._happens(state.withdrawal_effective, today, "took", "will take")
-                + f" effect on {format_date(state.withdrawal_effective)} (Article 20(3)). A state stays bound until "
-                "its withdrawal takes effect."
-            )
-        elif code == WITHDRAWN:
-            text = (lead + f"{name} {be_not(be, 'a State Party')}: it withdrew") + (
-                f", with effect from {format_date(state.withdrawal_effective)} (notice given on "
-                f"{format_date(state.withdrawal_notified)}). It had been bound from "
-                f"{format_date(state.entry_into_force)}; once the withdrawal took effect, the Convention's ban no "
-                "longer bound it."
-            )
-        elif code == PENDING_ENTRY_INTO_FORCE:
-            text = (lead + f"{name} {have} deposited its instrument of {method}") + (
-                f" (on {format_date(state.consent_deposited)}) but {be_not(be, 'yet bound')}: the Convention "
-                + self._happens(state.entry_into_force, today, "entered", "enters")
-                + f" into force for it on {format_date(state.entry_into_force)} (Article 17). Counts that go by "
-                "deposit date, such as ICBL's, already list it as a State Party."
-            )
-        elif code == SIGNATORY:
-            text = (lead + f"{name} {have} **signed** the Convention") + (
-                f" (on {format_date(state.signed)}) but not ratified it, so it {be_not(be, 'a State Party')}."
-            )
-        else:
-            joined_later = state.consent_deposited and state.consent_deposited > d
-            if joined_later:
-                text = lead + f"{name} {be_not(be, 'yet a party')}."
-            else:
-                text = lead + f"{name} {be_not(be, 'a party')}: it has never signed or joined the Convention."
-        if code in (SIGNATORY, NON_PARTY) and state.consent_deposited and state.consent_deposited > d:
+def status_text(
+    ix: FactIndex, state: State, ctx: Question, *, compact: bool = False
+) -> tuple[str, list[Citation]]:
+    d, today = ctx.when.date, ctx.today
+    be, have, lead = tense(d, today)
+    code = status_on(state, d)
+    name = f"**{state.name}**"
+    method = state.consent_method or "instrument"
+    if code == PARTY:
+        text = lead + f"{name} {be} a **State Party**"
+        if state.entry_into_force:
             text += (
-                f" It later joined by {method}, deposited on {format_date(state.consent_deposited)}, and "
-                + ("has been" if state.entry_into_force <= today else "will be")
-                + f" bound from {format_date(state.entry_into_force)}."
+                f": its {method} was deposited on {format_date(state.consent_deposited)} and it "
+                f"{'has' if have == 'has' else 'had'} been bound since {format_date(state.entry_into_force)}."
             )
-        text += self._period_changes(state, ctx)
-        if d != today:
-            now_code = status_on(state, today)
-            if now_code != code:
-                text += f" Today ({format_date(today)}) its status is: {LABELS[now_code]}."
-        text += self._notes(state, d, compact=compact)
-        return text, self._state_event_citations(state, kinds={"withdrawal_notified", "withdrawal_effective"})
-
-    def _period_changes(self, state: State, ctx: Context) -> str:
-        if not ctx.when.is_period or ctx.when.start is None:
-            return ""
-        start, end = ctx.when.start, ctx.when.date
-        milestones = [
-            (state.signed, "signed"),
-            (
-                state.consent_deposited,
-                f"deposited its {state.consent_method or 'instrument'}",
-            ),
-            (state.entry_into_force, "became bound"),
-            (state.withdrawal_notified, "gave notice of withdrawal"),
-            (state.withdrawal_effective, "its withdrawal took effect"),
-        ]
-        inside = [f"{what} on {format_date(day)}" for day, what in milestones if day and start <= day <= end]
-        if not inside:
-            return ""
-        return f" During {ctx.when.label} it " + "; ".join(inside) + "."
-
-    def _notes(self, state: State, d: dt.date, *, compact: bool) -> str:
-        """The record's note: for a state that took steps to leave, from the first step; else when not certain."""
-        if not state.note:
-            return ""
-        steps = self._steps_without_notice(state, dt.date.max)
-        if (steps and d < steps[0].date) or (not steps and state.confidence == "high"):
-            return ""
-        return f" _Note: {state.note}_" if compact else f"\n> Note: {state.note}"
-
-    def _signed_text(
-        self, state: State, ctx: Context, *, compact: bool = False
-    ) -> tuple[str, list[Citation]]:
-        d, today = ctx.when.date, ctx.today
-        _be, have, lead = self._tense(d, today)
-        name = f"**{state.name}**"
-        if state.signed and state.signed <= d:
-            text = f"{self._yes(ctx)}{name} signed the Convention on {format_date(state.signed)}."
-            if state.consent_deposited and state.consent_deposited <= d:
-                text += (
-                    f" It then deposited its {state.consent_method or 'instrument'} on "
-                    f"{format_date(state.consent_deposited)} and was bound from {format_date(state.entry_into_force)}."
-                )
-            elif state.consent_deposited:
-                text += f" It ratified later, on {format_date(state.consent_deposited)}."
-            else:
-                text += " It has not ratified it."
-        elif state.signed:
-            text = lead + f"{name} {have} not yet signed; it signed on {format_date(state.signed)}."
-        elif state.consent_deposited:
-            text = (
-                f"No. {name} never signed the Convention; it joined by {state.consent_method} on "
-                f"{format_date(state.consent_deposited)} and "
-                + ("has been" if state.entry_into_force <= today else "will be")
-                + f" bound from {format_date(state.entry_into_force)}. States that did not sign join by accession "
-                "(Article 16)."
-            )
-            if state.consent_deposited > d:
-                text += f" On {format_date(d)} it had not yet joined."
-        else:
-            text = f"No. {name} has never signed or joined the Convention."
-        text += self._withdrawal_suffix(state, d, today)
-        text += self._notes(state, d, compact=compact)
-        return text, []
-
-    def _joined_text(
-        self, state: State, ctx: Context, *, compact: bool = False
-    ) -> tuple[str, list[Citation]]:
-        d, today = ctx.when.date, ctx.today
-        name = f"**{state.name}**"
-        if state.consent_deposited:
-            method = state.consent_method or "instrument"
-            bound = self._happens(state.entry_into_force, today, "entered", "enters")
-            text = (
-                f"{name} joined by {method}: it deposited its instrument on {format_date(state.consent_deposited)}, "
-                f"and the Convention {bound} into force for it on {format_date(state.entry_into_force)}."
-            )
-            if state.signed:
-                text += f" It had signed on {format_date(state.signed)}."
-            if state.consent_method == "succession":
-                text += " A succession can take effect from independence, before the deposit."
-            if state.consent_deposited > d:
-                text += f" So on {format_date(d)} it had not yet joined."
-            elif state.entry_into_force > d:
-                text += f" So on {format_date(d)} it had joined but was not yet bound."
-        elif state.signed:
-            text = (
-                f"{name} signed on {format_date(state.signed)} but has never ratified, so it has not joined."
-            )
-        else:
-            text = f"{name} has never joined the Convention: it has neither signed nor acceded."
-        text += self._withdrawal_suffix(state, d, today)
-        text += self._notes(state, d, compact=compact)
-        return text, []
-
-    def _withdrawal_suffix(self, state: State, d: dt.date, today: dt.date) -> str:
-        if not state.withdrawal_notified:
-            return ""
-        effect = self._happens(state.withdrawal_effective, today, "took", "will take")
-        return (
-            f" It later withdrew: notice on {format_date(state.withdrawal_notified)}, which {effect} effect on "
-            f"{format_date(state.withdrawal_effective)}."
-        )
-
-    def _withdrawal_text(
-        self, state: State, ctx: Context, *, compact: bool = False
-    ) -> tuple[str, list[Citation]]:
-        d, today = ctx.when.date, ctx.today
-        be, _have, lead = self._tense(d, today)
-        name = f"**{state.name}**"
-        code = status_on(state, d)
-        if state.withdrawal_notified and state.withdrawal_notified <= d:
-            effect_verb = self._happens(state.withdrawal_effective, today, "took", "will take")
-            text = (
-                f"{self._yes(ctx)}{name} deposited its instrument of withdrawal on "
-                f"{format_date(state.withdrawal_notified)}, and "
-                f"the withdrawal {effect_verb} effect on {format_date(state.withdrawal_effective)}, six months later "
-                "(Article 20(3))."
-            )
-            if code == WITHDRAWN:
-                text += " " + cap(f"{lead}it {be} no longer a State Party.")
-            else:
-                text += " " + cap(
-                    f"{lead}it {be} still a State Party until then, as a state stays bound until its withdrawal "
-                    "takes effect."
-                )
-        elif state.withdrawal_notified:
-            text = (
-                f"Not on {format_date(d)}: {name} was still a State Party then. It later deposited its instrument of "
-                f"withdrawal on {format_date(state.withdrawal_notified)}, which "
-                + self._happens(state.withdrawal_effective, today, "took", "will take")
+        if state.withdrawal_notified and state.withdrawal_notified > d:
+            text += (
+                f" It later gave notice of withdrawal on {format_date(state.withdrawal_notified)}; the withdrawal "
+                + happens(state.withdrawal_effective, today, "took", "will take")
                 + f" effect on {format_date(state.withdrawal_effective)}."
             )
-        elif self._steps_without_notice(state, d):
-            text = (
-                f"No. {name} has not withdrawn under Article 20 and {be} still a **State Party**: it took steps "
-                "towards leaving, but the depositary records no instrument of withdrawal from it."
-                + self._notes(state, d, compact=compact)
-            )
-            return text, self._state_event_citations(
-                state, kinds={"withdrawal_notified", "withdrawal_reason"}
-            )
-        elif code in (PARTY, PENDING_ENTRY_INTO_FORCE):
-            text = (
-                f"No. {name} has not withdrawn: it {be} a **State Party** on {format_date(d)}"
-                + (f" (bound since {format_date(state.entry_into_force)})" if code == PARTY else "")
-                + ", and the depositary records no withdrawal notification from it."
-            )
-            if code == PENDING_ENTRY_INTO_FORCE:
-                text = (
-                    f"No. {name} has not withdrawn; on {format_date(d)} it had joined but was not yet bound (from "
-                    f"{format_date(state.entry_into_force)})."
-                )
-        else:
-            text = (
-                f"{name} never joined the Convention, so it has nothing to withdraw from; it {be} not a party on "
-                f"{format_date(d)}."
-            )
-            if state.signed:
-                text += f" It signed on {format_date(state.signed)} but did not ratify."
-        text += self._notes(state, d, compact=compact)
-        return text, self._state_event_citations(state, kinds={"withdrawal_notified", "withdrawal_effective"})
-
-    def _timeline(self, ctx: Context, confidence: float) -> Answer:
-        why = bool(re.search(r"\b(why|reason\w*|motiv\w*|justif\w*|rationale)\b", ctx.norm))
-        if why and len(ctx.states) > 1:
-            return self._reasons(ctx, confidence)
-        lines: list[str] = []
-        citations: list[Citation] = [self._depositary_citation(ctx.states[:3])]
-        for state in ctx.states[:3]:
-            events = list(self.events_by_state.get(state.iso3, []))
-            header = f"**{state.name}**"
-            reasons = [e for e in events if e.kind == "withdrawal_reason"]
-            if why:
-                if reasons:
-                    lines.append(
-                        f"{header}: " + " ".join(e.snippet.replace("Reason given: ", "") for e in reasons)
-                    )
-                    citations.extend(self._event_citation(e) for e in reasons)
-                elif not state.withdrawal_notified and not state.consent_deposited:
-                    status_text, _ = self._status_text(state, ctx, compact=True)
-                    lines.append(
-                        f"{status_text} The fact base records no stated reason for {state.name} staying out"
-                        + ("; these are its recorded policy steps:" if events else ".")
-                    )
-                    why = False  # list its events below
-                elif not state.withdrawal_notified:
-                    status_text, _ = self._status_text(state, ctx, compact=True)
-                    lines.append(
-                        f"{header} has not withdrawn, so there is no withdrawal to explain. {status_text}"
-                    )
-                    continue
-                else:
-                    lines.append(f"{header}: the fact base records no stated reason.")
-            else:
-                lines.append(f"{header}, timeline:")
-            milestones = self._milestones(state)
-            chosen = [
-                e for e in events if e.kind != "withdrawal_reason" and (not why or e.kind in WITHDRAWAL_KINDS)
-            ]
-            event_days = {(e.date, e.kind) for e in chosen}
-            entries: list[tuple[dt.date, str]] = [
-                (day, what) for day, kind, what in milestones if (day, kind) not in event_days and not why
-            ]
-            entries += [(e.date, e.snippet) for e in chosen]
-            entries.sort(key=lambda x: x[0])
-            if ctx.when.is_period and ctx.when.start is not None:
-                start, end = ctx.when.start, ctx.when.date
-                within = [(day, what) for day, what in entries if start <= day <= end]
-                if within:
-                    entries = within
-                    lines[-1] = f"{header}, during {ctx.when.label}:"
-            if not entries and not why:
-                status_text, _ = self._status_text(state, ctx, compact=True)
-                lines[-1] = f"{header}: the fact base records no dated events for it. {status_text}"
-            for day, what in entries:
-                lines.append(f"• {format_date(day)}: {what}")
-            citations.extend(self._event_citation(e) for e in chosen[:4])
-        return self._matched("\n".join(lines), ctx.states[:3], citations, confidence, I.TIMELINE)
-
-    def _compare(self, ctx: Context) -> Answer:
-        """Order several states by when they signed, joined or withdrew."""
-        if I.CUES[I.WITHDRAWAL].search(ctx.templated):
-            label, pick = "gave notice of withdrawal", lambda s: s.withdrawal_notified
-        elif I.CUES[I.SIGNED].search(ctx.templated) and not I.CUES[I.JOINED].search(ctx.templated):
-            label, pick = "signed", lambda s: s.signed
-        else:
-            label, pick = (
-                "deposited its instrument of ratification or accession",
-                lambda s: s.consent_deposited,
-            )
-        dated = sorted((s for s in ctx.states if pick(s)), key=lambda s: pick(s))
-        undated = [s for s in ctx.states if not pick(s)]
-        lines = []
-        if dated:
-            first = dated[0]
-            ties = [s for s in dated if pick(s) == pick(first)]
-            if len(ties) > 1:
-                lines.append(
-                    f"{' and '.join(s.name for s in ties)} {label} on the same day, {format_date(pick(first))}."
-                )
-            else:
-                lines.append(f"**{first.name}** {label} first, on {format_date(pick(first))}.")
-            lines += [f"• {s.name}: {format_date(pick(s))}" for s in dated]
-        for s in undated:
-            lines.append(f"• {s.name}: never {label.split(' its ')[0] if ' its ' in label else label}.")
-        return self._matched(
-            "\n".join(lines), ctx.states, [self._depositary_citation(ctx.states)], 0.85, I.STATUS
+    elif code == WITHDRAWAL_PENDING:
+        text = (lead + f"{name} {be} still a **State Party**, but it {have} given notice of withdrawal") + (
+            f" (on {format_date(state.withdrawal_notified)}); the withdrawal "
+            + happens(state.withdrawal_effective, today, "took", "will take")
+            + f" effect on {format_date(state.withdrawal_effective)} (Article 20(3)). A state stays bound until "
+            "its withdrawal takes effect."
         )
+    elif code == WITHDRAWN:
+        text = (lead + f"{name} {be_not(be, 'a State Party')}: it withdrew") + (
+            f", with effect from {format_date(state.withdrawal_effective)} (notice given on "
+            f"{format_date(state.withdrawal_notified)}). It had been bound from "
+            f"{format_date(state.entry_into_force)}; once the withdrawal took effect, the Convention's ban no "
+            "longer bound it."
+        )
+    elif code == PENDING_ENTRY_INTO_FORCE:
+        text = (lead + f"{name} {have} deposited its instrument of {method}") + (
+            f" (on {format_date(state.consent_deposited)}) but {be_not(be, 'yet bound')}: the Convention "
+            + happens(state.entry_into_force, today, "entered", "enters")
+            + f" into force for it on {format_date(state.entry_into_force)} (Article 17). Counts that go by "
+            "deposit date, such as ICBL's, already list it as a State Party."
+        )
+    elif code == SIGNATORY:
+        text = (lead + f"{name} {have} **signed** the Convention") + (
+            f" (on {format_date(state.signed)}) but not ratified it, so it {be_not(be, 'a State Party')}."
+        )
+    else:
+        joined_later = state.consent_deposited and state.consent_deposited > d
+        if joined_later:
+            text = lead + f"{name} {be_not(be, 'yet a party')}."
+        else:
+            text = lead + f"{name} {be_not(be, 'a party')}: it has never signed or joined the Convention."
+    if code in (SIGNATORY, NON_PARTY) and state.consent_deposited and state.consent_deposited > d:
+        text += (
+            f" It later joined by {method}, deposited on {format_date(state.consent_deposited)}, and "
+            + ("has been" if state.entry_into_force <= today else "will be")
+            + f" bound from {format_date(state.entry_into_force)}."
+        )
+    text += period_changes(ix, state, ctx)
+    if d != today:
+        now_code = status_on(state, today)
+        if now_code != code:
+            text += f" Today ({format_date(today)}) its status is: {LABELS[now_code]}."
+    text += notes(ix, state, d, compact=compact)
+    return text, state_event_citations(ix, state, kinds={"withdrawal_notified", "withdrawal_effective"})
 
-    def _reasons(self, ctx: Context, confidence: float) -> Answer:
-        """Why several states withdrew: each stated reason once, then the key dates."""
-        by_reason: dict[str, list[State]] = {}
-        events: dict[str, Event] = {}
-        silent: list[State] = []
-        for state in ctx.states:
-            reasons = [e for e in self.events_by_state.get(state.iso3, []) if e.kind == "withdrawal_reason"]
-            if not reasons:
-                silent.append(state)
-            for event in reasons:
-                by_reason.setdefault(event.snippet, []).append(state)
-                events.setdefault(event.snippet, event)
-        lines = []
-        for snippet, states in by_reason.items():
-            lines.append(f"**{names(states)}**: {snippet.replace('Reason given: ', '')}")
-        for state in silent:
-            if state.withdrawal_notified:
-                lines.append(f"**{state.name}**: the fact base records no stated reason.")
-            else:
-                lines.append(f"**{state.name}** has not withdrawn.")
-        gone = [s for s in ctx.states if s.withdrawal_notified]
-        if gone:
-            lines.append(self._withdrawn_lines(gone, ctx.when.date, ctx.today))
-        citations = [self._depositary_citation(ctx.states)] + [
-            self._event_citation(e) for e in events.values()
-        ]
-        return self._matched("\n".join(lines), ctx.states, citations, confidence, I.TIMELINE)
 
-    def _milestones(self, state: State) -> list[tuple[dt.date, str, str]]:
+def period_changes(ix: FactIndex, state: State, ctx: Question) -> str:
+    if not ctx.when.is_period or ctx.when.start is None:
+        return ""
+    start, end = ctx.when.start, ctx.when.date
+    milestones = [
+        (state.signed, "signed"),
+        (
+            state.consent_deposited,
+            f"deposited its {state.consent_method or 'instrument'}",
+        ),
+        (state.entry_into_force, "became bound"),
+        (state.withdrawal_notified, "gave notice of withdrawal"),
+        (state.withdrawal_effective, "its withdrawal took effect"),
+    ]
+    inside = [f"{what} on {format_date(day)}" for day, what in milestones if day and start <= day <= end]
+    if not inside:
+        return ""
+    return f" During {ctx.when.label} it " + "; ".join(inside) + "."
+
+
+def notes(ix: FactIndex, state: State, d: dt.date, *, compact: bool) -> str:
+    """The record's note: for a state that took steps to leave, from the first step; else when not certain."""
+    if not state.note:
+        return ""
+    steps = steps_without_notice(ix, state, dt.date.max)
+    if (steps and d < steps[0].date) or (not steps and state.confidence == "high"):
+        return ""
+    return f" _Note: {state.note}_" if compact else f"\n> Note: {state.note}"
+
+
+def signed_text(
+    ix: FactIndex, state: State, ctx: Question, *, compact: bool = False
+) -> tuple[str, list[Citation]]:
+    d, today = ctx.when.date, ctx.today
+    _be, have, lead = tense(d, today)
+    name = f"**{state.name}**"
+    if state.signed and state.signed <= d:
+        text = f"{yes(ctx)}{name} signed the Convention on {format_date(state.signed)}."
+        if state.consent_deposited and state.consent_deposited <= d:
+            text += (
+                f" It then deposited its {state.consent_method or 'instrument'} on "
+                f"{format_date(state.consent_deposited)} and was bound from {format_date(state.entry_into_force)}."
+            )
+        elif state.consent_deposited:
+            text += f" It ratified later, on {format_date(state.consent_deposited)}."
+        else:
+            text += " It has not ratified it."
+    elif state.signed:
+        text = lead + f"{name} {have} not yet signed; it signed on {format_date(state.signed)}."
+    elif state.consent_deposited:
+        text = (
+            f"No. {name} never signed the Convention; it joined by {state.consent_method} on "
+            f"{format_date(state.consent_deposited)} and "
+            + ("has been" if state.entry_into_force <= today else "will be")
+            + f" bound from {format_date(state.entry_into_force)}. States that did not sign join by accession "
+            "(Article 16)."
+        )
+        if state.consent_deposited > d:
+            text += f" On {format_date(d)} it had not yet joined."
+    else:
+        text = f"No. {name} has never signed or joined the Convention."
+    text += withdrawal_suffix(ix, state, d, today)
+    text += notes(ix, state, d, compact=compact)
+    return text, []
+
+
+def joined_text(
+    ix: FactIndex, state: State, ctx: Question, *, compact: bool = False
+) -> tuple[str, list[Citation]]:
+    d, today = ctx.when.date, ctx.today
+    name = f"**{state.name}**"
+    if state.consent_deposited:
         method = state.consent_method or "instrument"
-        rows: list[tuple[dt.date, str, str]] = []
+        bound = happens(state.entry_into_force, today, "entered", "enters")
+        text = (
+            f"{name} joined by {method}: it deposited its instrument on {format_date(state.consent_deposited)}, "
+            f"and the Convention {bound} into force for it on {format_date(state.entry_into_force)}."
+        )
         if state.signed:
-            rows.append((state.signed, "signature", "signed the Convention (depositary record)."))
-        if state.consent_deposited:
-            rows.append(
-                (
-                    state.consent_deposited,
-                    state.consent_method or "",
-                    f"deposited its instrument of {method}.",
-                )
-            )
-        if state.entry_into_force:
-            rows.append(
-                (state.entry_into_force, "entered_into_force", "the Convention entered into force for it.")
-            )
-        if state.withdrawal_notified:
-            rows.append(
-                (state.withdrawal_notified, "withdrawal_notified", "instrument of withdrawal deposited.")
-            )
-        if state.withdrawal_effective:
-            rows.append((state.withdrawal_effective, "withdrawal_effective", "withdrawal took effect."))
-        return rows
+            text += f" It had signed on {format_date(state.signed)}."
+        if state.consent_method == "succession":
+            text += " A succession can take effect from independence, before the deposit."
+        if state.consent_deposited > d:
+            text += f" So on {format_date(d)} it had not yet joined."
+        elif state.entry_into_force > d:
+            text += f" So on {format_date(d)} it had joined but was not yet bound."
+    elif state.signed:
+        text = f"{name} signed on {format_date(state.signed)} but has never ratified, so it has not joined."
+    else:
+        text = f"{name} has never joined the Convention: it has neither signed nor acceded."
+    text += withdrawal_suffix(ix, state, d, today)
+    text += notes(ix, state, d, compact=compact)
+    return text, []
 
-    def _state_suggestions(self, state: State) -> list[str]:
-        return [f"Is {state.name} a party?", f"When did {state.name} join?", f"Has {state.name} withdrawn?"]
+
+def withdrawal_suffix(ix: FactIndex, state: State, d: dt.date, today: dt.date) -> str:
+    if not state.withdrawal_notified:
+        return ""
+    effect = happens(state.withdrawal_effective, today, "took", "will take")
+    return (
+        f" It later withdrew: notice on {format_date(state.withdrawal_notified)}, which {effect} effect on "
+        f"{format_date(state.withdrawal_effective)}."
+    )
+
+
+def withdrawal_text(
+    ix: FactIndex, state: State, ctx: Question, *, compact: bool = False
+) -> tuple[str, list[Citation]]:
+    d, today = ctx.when.date, ctx.today
+    be, _have, lead = tense(d, today)
+    name = f"**{state.name}**"
+    code = status_on(state, d)
+    if state.withdrawal_notified and state.withdrawal_notified <= d:
+        effect_verb = happens(state.withdrawal_effective, today, "took", "will take")
+        text = (
+            f"{yes(ctx)}{name} deposited its instrument of withdrawal on "
+            f"{format_date(state.withdrawal_notified)}, and "
+            f"the withdrawal {effect_verb} effect on {format_date(state.withdrawal_effective)}, six months later "
+            "(Article 20(3))."
+        )
+        if code == WITHDRAWN:
+            text += " " + cap(f"{lead}it {be} no longer a State Party.")
+        else:
+            text += " " + cap(
+                f"{lead}it {be} still a State Party until then, as a state stays bound until its withdrawal "
+                "takes effect."
+            )
+    elif state.withdrawal_notified:
+        text = (
+            f"Not on {format_date(d)}: {name} was still a State Party then. It later deposited its instrument of "
+            f"withdrawal on {format_date(state.withdrawal_notified)}, which "
+            + happens(state.withdrawal_effective, today, "took", "will take")
+            + f" effect on {format_date(state.withdrawal_effective)}."
+        )
+    elif steps_without_notice(ix, state, d):
+        text = (
+            f"No. {name} has not withdrawn under Article 20 and {be} still a **State Party**: it took steps "
+            "towards leaving, but the depositary records no instrument of withdrawal from it."
+            + notes(ix, state, d, compact=compact)
+        )
+        return text, state_event_citations(ix, state, kinds={"withdrawal_notified", "withdrawal_reason"})
+    elif code in (PARTY, PENDING_ENTRY_INTO_FORCE):
+        text = (
+            f"No. {name} has not withdrawn: it {be} a **State Party** on {format_date(d)}"
+            + (f" (bound since {format_date(state.entry_into_force)})" if code == PARTY else "")
+            + ", and the depositary records no withdrawal notification from it."
+        )
+        if code == PENDING_ENTRY_INTO_FORCE:
+            text = (
+                f"No. {name} has not withdrawn; on {format_date(d)} it had joined but was not yet bound (from "
+                f"{format_date(state.entry_into_force)})."
+            )
+    else:
+        text = (
+            f"{name} never joined the Convention, so it has nothing to withdraw from; it {be} not a party on "
+            f"{format_date(d)}."
+        )
+        if state.signed:
+            text += f" It signed on {format_date(state.signed)} but did not ratify."
+    text += notes(ix, state, d, compact=compact)
+    return text, state_event_citations(ix, state, kinds={"withdrawal_notified", "withdrawal_effective"})
+
+
+def state_timeline(ix: FactIndex, ctx: Question, confidence: float) -> Answer:
+    why = bool(re.search(r"\b(why|reason\w*|motiv\w*|justif\w*|rationale)\b", ctx.norm))
+    if why and len(ctx.states) > 1:
+        return reasons_answer(ix, ctx, confidence)
+    lines: list[str] = []
+    citations: list[Citation] = [depositary_citation(ix, ctx.states[:3])]
+    for state in ctx.states[:3]:
+        events = list(ix.events_by_state.get(state.iso3, []))
+        header = f"**{state.name}**"
+        reasons = [e for e in events if e.kind == "withdrawal_reason"]
+        if why:
+            if reasons:
+                lines.append(
+                    f"{header}: " + " ".join(e.snippet.replace("Reason given: ", "") for e in reasons)
+                )
+                citations.extend(event_citation(ix, e) for e in reasons)
+            elif not state.withdrawal_notified and not state.consent_deposited:
+                status_line, _ = status_text(ix, state, ctx, compact=True)
+                lines.append(
+                    f"{status_line} The fact base records no stated reason for {state.name} staying out"
+                    + ("; these are its recorded policy steps:" if events else ".")
+                )
+                why = False  # list its events below
+            elif not state.withdrawal_notified:
+                status_line, _ = status_text(ix, state, ctx, compact=True)
+                lines.append(
+                    f"{header} has not withdrawn, so there is no withdrawal to explain. {status_line}"
+                )
+                continue
+            else:
+                lines.append(f"{header}: the fact base records no stated reason.")
+        else:
+            lines.append(f"{header}, timeline:")
+        milestones = state_milestones(ix, state)
+        chosen = [
+            e for e in events if e.kind != "withdrawal_reason" and (not why or e.kind in WITHDRAWAL_KINDS)
+        ]
+        event_days = {(e.date, e.kind) for e in chosen}
+        entries: list[tuple[dt.date, str]] = [
+            (day, what) for day, kind, what in milestones if (day, kind) not in event_days and not why
+        ]
+        entries += [(e.date, e.snippet) for e in chosen]
+        entries.sort(key=lambda x: x[0])
+        if ctx.when.is_period and ctx.when.start is not None:
+            start, end = ctx.when.start, ctx.when.date
+            within = [(day, what) for day, what in entries if start <= day <= end]
+            if within:
+                entries = within
+                lines[-1] = f"{header}, during {ctx.when.label}:"
+        if not entries and not why:
+            status_line, _ = status_text(ix, state, ctx, compact=True)
+            lines[-1] = f"{header}: the fact base records no dated events for it. {status_line}"
+        for day, what in entries:
+            lines.append(f"• {format_date(day)}: {what}")
+        citations.extend(event_citation(ix, e) for e in chosen[:4])
+    return matched("\n".join(lines), ctx.states[:3], citations, confidence, I.TIMELINE)
+
+
+def compare_answer(ix: FactIndex, ctx: Question) -> Answer:
+    """Order several states by when they signed, joined or withdrew."""
+    if I.CUES[I.WITHDRAWAL].search(ctx.templated):
+        label, pick = "gave notice of withdrawal", lambda s: s.withdrawal_notified
+    elif I.CUES[I.SIGNED].search(ctx.templated) and not I.CUES[I.JOINED].search(ctx.templated):
+        label, pick = "signed", lambda s: s.signed
+    else:
+        label, pick = (
+            "deposited its instrument of ratification or accession",
+            lambda s: s.consent_deposited,
+        )
+    dated = sorted((s for s in ctx.states if pick(s)), key=lambda s: pick(s))
+    undated = [s for s in ctx.states if not pick(s)]
+    lines = []
+    if dated:
+        first = dated[0]
+        ties = [s for s in dated if pick(s) == pick(first)]
+        if len(ties) > 1:
+            lines.append(
+                f"{' and '.join(s.name for s in ties)} {label} on the same day, {format_date(pick(first))}."
+            )
+        else:
+            lines.append(f"**{first.name}** {label} first, on {format_date(pick(first))}.")
+        lines += [f"• {s.name}: {format_date(pick(s))}" for s in dated]
+    for s in undated:
+        lines.append(f"• {s.name}: never {label.split(' its ')[0] if ' its ' in label else label}.")
+    return matched("\n".join(lines), ctx.states, [depositary_citation(ix, ctx.states)], 0.85, I.STATUS)
+
+
+def reasons_answer(ix: FactIndex, ctx: Question, confidence: float) -> Answer:
+    """Why several states withdrew: each stated reason once, then the key dates."""
+    by_reason: dict[str, list[State]] = {}
+    events: dict[str, Event] = {}
+    silent: list[State] = []
+    for state in ctx.states:
+        reasons = [e for e in ix.events_by_state.get(state.iso3, []) if e.kind == "withdrawal_reason"]
+        if not reasons:
+            silent.append(state)
+        for event in reasons:
+            by_reason.setdefault(event.snippet, []).append(state)
+            events.setdefault(event.snippet, event)
+    lines = []
+    for snippet, states in by_reason.items():
+        lines.append(f"**{names(states)}**: {snippet.replace('Reason given: ', '')}")
+    for state in silent:
+        if state.withdrawal_notified:
+            lines.append(f"**{state.name}**: the fact base records no stated reason.")
+        else:
+            lines.append(f"**{state.name}** has not withdrawn.")
+    gone = [s for s in ctx.states if s.withdrawal_notified]
+    if gone:
+        lines.append(withdrawn_lines(ix, gone, ctx.when.date, ctx.today))
+    citations = [depositary_citation(ix, ctx.states)] + [event_citation(ix, e) for e in events.values()]
+    return matched("\n".join(lines), ctx.states, citations, confidence, I.TIMELINE)
+
+
+def state_milestones(ix: FactIndex, state: State) -> list[tuple[dt.date, str, str]]:
+    method = state.consent_method or "instrument"
+    rows: list[tuple[dt.date, str, str]] = []
+    if state.signed:
+        rows.append((state.signed, "signature", "signed the Convention (depositary record)."))
+    if state.consent_deposited:
+        rows.append(
+            (
+                state.consent_deposited,
+                state.consent_method or "",
+                f"deposited its instrument of {method}.",
+            )
+        )
+    if state.entry_into_force:
+        rows.append(
+            (state.entry_into_force, "entered_into_force", "the Convention entered into force for it.")
+        )
+    if state.withdrawal_notified:
+        rows.append((state.withdrawal_notified, "withdrawal_notified", "instrument of withdrawal deposited."))
+    if state.withdrawal_effective:
+        rows.append((state.withdrawal_effective, "withdrawal_effective", "withdrawal took effect."))
+    return rows
+
+
+def state_suggestions(ix: FactIndex, state: State) -> list[str]:
+    return [f"Is {state.name} a party?", f"When did {state.name} join?", f"Has {state.name} withdrawn?"]
+
+
+def steps_without_notice(ix: FactIndex, state: State, d: dt.date) -> list[Event]:
+    """Steps towards leaving (announcements, votes, laws, notices) by ``d`` from a state whose record shows
+    no Article 20 instrument of withdrawal: it is still a State Party."""
+    if state.withdrawal_notified:
+        return []
+    return [
+        e
+        for e in ix.events_by_state.get(state.iso3, [])
+        if e.kind.startswith("withdrawal_") and e.kind != "withdrawal_reason" and e.date <= d
+    ]
+
+
+def withdrawn_lines(
+    ix: FactIndex, gone: Iterable[State], d: dt.date, today: dt.date, *, inline: bool = False
+) -> str:
+    parts = []
+    for s in sorted(gone, key=lambda s: (s.withdrawal_effective, s.name)):
+        verb = happens(s.withdrawal_effective, today, "effective", "will take effect on")
+        parts.append(
+            f"{s.name} (notice {format_date(s.withdrawal_notified)}, {verb} {format_date(s.withdrawal_effective)})"
+        )
+    if inline:
+        return "They are: " + "; ".join(parts) + "."
+    return "\n".join(f"• {p}" for p in parts)
+
+
+def not_withdrawn_note(ix: FactIndex, d: dt.date) -> str:
+    """Name the states that took steps towards leaving without an Article 20 withdrawal."""
+    stepped = [s for s in ix.kb.states.values() if steps_without_notice(ix, s, d)]
+    if not stepped:
+        return ""
+    verb = "it remains a State Party" if len(stepped) == 1 else "they remain States Parties"
+    return (
+        f"\nNot on this list: {names(stepped)}, which took steps towards leaving but deposited no Article 20 "
+        f"instrument of withdrawal, so {verb}."
+    )
+
+
+_BUILDERS = {
+    I.STATUS: status_text,
+    I.SIGNED: signed_text,
+    I.JOINED: joined_text,
+    I.WITHDRAWAL: withdrawal_text,
+}
+_LEX = lexicon()
+MAX_STATES = 8
+DECLINE_BELOW = 0.5
+
+
+def _leftover_words(ctx: Question) -> list[str]:
+    covered = ctx.found.covered()
+    neutral = _LEX.words["neutral"]
+    return [
+        t for i, t in enumerate(ctx.found.tokens) if i not in covered and t not in neutral and not t.isdigit()
+    ]
+
+
+def _state_intent(ctx: Question) -> tuple[str, float] | Answer:
+    """The per-state intent and how sure the reading is, or a decline."""
+    scores = I.score_state_intents(ctx.templated)
+    top = scores[0]
+    unrelated = ctx.has("unrelated_topics")
+    if not any(s.cue for s in scores):
+        # A bare name ("poland", "Finland?", "what about Chad") asks for its status; other topics are out of scope.
+        if unrelated or _leftover_words(ctx):
+            return decline(
+                "I can only tell you about states' status under the Ottawa Mine Ban Convention. "
+                + SCOPE_HINT,
+                suggestions=[f"Is {s.name} a party?" for s in ctx.states[:3]],
+                intent="out_of_scope",
+            )
+        intent, confidence = I.STATUS, 0.75
+    else:
+        intent, confidence = top.intent, min(1.0, 0.55 + top.score * 0.5)
+    if unrelated and not scores[0].cue:
+        confidence = min(confidence, 0.4)
+    if confidence < DECLINE_BELOW:
+        return decline("I'm not sure what you'd like to know. " + SCOPE_HINT)
+    if ctx.has("timeline") and intent in (I.WITHDRAWAL, I.STATUS, I.TIMELINE):
+        intent = I.TIMELINE
+    return intent, confidence
+
+
+def state_question(ix: FactIndex, ctx: Question) -> Answer:
+    """One or more named states: status, signature, joining, withdrawal or timeline, for the date asked."""
+    if ctx.has("not_in_fact_base") and not ctx.has("withdrawal"):
+        return decline(
+            "The fact base covers who is bound by the Convention and when, not figures on mine use, stockpiles, "
+            "production or casualties; the Landmine Monitor publishes those. I can tell you a state's status.",
+            suggestions=[f"Is {s.name} a party?" for s in ctx.states[:3]],
+            intent="out_of_scope",
+        )
+    reading = _state_intent(ctx)
+    if isinstance(reading, Answer):
+        if not reading.suggestions:
+            reading.suggestions = state_suggestions(ix, ctx.states[0])
+        return reading
+    intent, confidence = reading
+    if intent == I.TIMELINE:
+        return state_timeline(ix, ctx, confidence)
+    parts: list[str] = []
+    citations: list[Citation] = []
+    many = len(ctx.states) > 1
+    shown = list(ctx.states[:MAX_STATES])
+    for state in shown:
+        text, extra = _BUILDERS[intent](ix, state, ctx, compact=many)
+        parts.append(text)
+        citations.extend(extra)
+    if len(ctx.states) > MAX_STATES:
+        parts.append(f"_({len(ctx.states) - MAX_STATES} more states named; ask about them separately.)_")
+    citations.insert(0, depositary_citation(ix, shown))
+    return matched(
+        "\n".join(parts) if many else "\n\n".join(parts), ctx.states, citations, confidence, intent
+    )

@@ -1,0 +1,75 @@
+"""Meta questions and small talk: help, where the facts come from, greetings and thanks."""
+
+from __future__ import annotations
+
+from bot.engine.answer import Answer, matched
+from bot.engine.citations import citation
+from bot.engine.dates import format_date
+from bot.engine.index import FactIndex
+from bot.engine.lexicon import lexicon
+from bot.engine.question import Question
+
+_LEX = lexicon()
+_TALK = {kind: frozenset(str(words).split()) for kind, words in _LEX.small_talk.items()}
+_ALL_TALK = frozenset().union(*_TALK.values()) if _TALK else frozenset()
+TIERS = ("depositary", "official", "monitor", "press", "other")
+
+
+def is_help(q: Question) -> bool:
+    """ "help", "what can you do", "what commands are there"."""
+    return q.has("help") and not q.states and not q.groups
+
+
+def is_sources(q: Question) -> bool:
+    """ "sources?", "where do you get your info"."""
+    return q.has("sources_meta") and not q.states and not q.groups
+
+
+def is_small_talk(q: Question) -> bool:
+    """Every word is a greeting, thanks, praise or laughter, and nothing else is asked."""
+    words = q.norm.split()
+    talk = [w for w in words if w in _ALL_TALK - _TALK.get("filler", frozenset())]
+    return bool(words) and bool(talk) and all(w in _ALL_TALK for w in words) and len(words) <= 8
+
+
+def help_answer(ix: FactIndex, q: Question) -> Answer:
+    """What the bot can do: its commands and three example questions."""
+    lines = [
+        "I answer questions about the Ottawa Mine Ban Convention from a cited fact base. Commands:",
+        *(f"• `/{name}`: {desc}" for name, desc in _LEX.commands),
+        "Or just ask, for example: “Is Finland still a party?”, “How many States Parties were there on "
+        "christmas 2025?”, “Which NATO members never joined?”",
+    ]
+    return matched("\n".join(lines), [], [], 0.95, "help")
+
+
+def sources_answer(ix: FactIndex, q: Question) -> Answer:
+    """Where the facts come from: the sources by tier, the depositary record first, and the review date."""
+    kb = ix.kb
+    ordered = sorted(
+        kb.sources.values(), key=lambda s: (s.id != kb.depositary_source, s.id != kb.treaty_source)
+    )
+    lines = [
+        f"My facts were last checked against the depositary record on {format_date(kb.reviewed)}. "
+        f"They come from {len(kb.sources)} sources; the main ones:"
+    ]
+    lines += [f"• {s.title} ({s.publisher})" for s in ordered[:4]]
+    lines.append("Every answer cites the sources behind it; `/about` shows the fact base's version.")
+    cites = [citation(ix, s.id, snippet="A source of the fact base.") for s in ordered[:2]]
+    return matched("\n".join(lines), [], cites, 0.95, "sources")
+
+
+def small_talk(ix: FactIndex, q: Question) -> Answer:
+    """One short friendly line."""
+    words = set(q.norm.split())
+    if words & _TALK.get("thanks", frozenset()):
+        text = "You're welcome! Ask me anything about the Mine Ban Convention."
+    elif words & _TALK.get("greeting", frozenset()):
+        text = "Hi! Ask me about the Mine Ban Convention, e.g. “Is Poland still a party?” (or type `help`)."
+    elif words & _TALK.get("bye", frozenset()):
+        text = "Bye!"
+    elif words & _TALK.get("laugh", frozenset()):
+        text = "😄"
+    else:
+        text = "Thank you! Happy to help."
+    return matched(text, [], [], 0.9, "small_talk")

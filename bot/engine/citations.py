@@ -1,0 +1,68 @@
+"""Citations: the depositary record, sources and event snippets behind an answer."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from bot.engine.answer import Citation
+from bot.engine.dates import format_date
+from bot.engine.index import FactIndex
+from bot.facts.records import Event, State
+
+
+def citation(
+    ix: FactIndex, source_id: str, *, locator: str = "", snippet: str = "", quote: bool = False
+) -> Citation:
+    source = ix.kb.sources[source_id]
+    return Citation(
+        title=source.title,
+        publisher=source.publisher,
+        date=(source.date or source.accessed).isoformat(),
+        accessed=source.date is None,
+        url=source.url,
+        locator=locator,
+        snippet=snippet,
+        quote=quote,
+        source_id=source_id,
+    )
+
+
+def source_citations(ix: FactIndex, source_ids: Iterable[str], *, snippet: str) -> list[Citation]:
+    return [citation(ix, s, snippet=snippet) for s in source_ids]
+
+
+def depositary_citation(ix: FactIndex, states: list[State]) -> Citation:
+    if states:
+        records = "; ".join(record(s) for s in states[:4])
+        if len(states) > 4:
+            records += f"; and {len(states) - 4} more"
+        locator = states[0].locator if len(states) == 1 else "participant list and end notes"
+    else:
+        records = "Participants in the Convention, with their signature, consent and withdrawal dates."
+        locator = "participant list"
+    return citation(ix, ix.kb.depositary_source, locator=locator, snippet=records)
+
+
+def record(state: State) -> str:
+    parts = []
+    if state.signed:
+        parts.append(f"signed {format_date(state.signed)}")
+    if state.consent_deposited:
+        parts.append(f"{state.consent_method} {format_date(state.consent_deposited)}")
+    if state.entry_into_force:
+        parts.append(f"in force {format_date(state.entry_into_force)}")
+    if state.withdrawal_notified:
+        parts.append(f"withdrawal notified {format_date(state.withdrawal_notified)}")
+    if state.withdrawal_effective:
+        parts.append(f"effective {format_date(state.withdrawal_effective)}")
+    if not parts:
+        parts.append("not a participant")
+    return f"{state.name}: " + ", ".join(parts)
+
+
+def event_citation(ix: FactIndex, event: Event) -> Citation:
+    return citation(ix, event.sources[0], locator=event.locator, snippet=event.snippet)
+
+
+def state_event_citations(ix: FactIndex, state: State, *, kinds: set[str]) -> list[Citation]:
+    return [event_citation(ix, e) for e in ix.events_by_state.get(state.iso3, []) if e.kind in kinds][:2]

@@ -1,0 +1,80 @@
+"""FactIndex: everything the engine precomputes once from a fact base."""
+
+from __future__ import annotations
+
+import re
+
+from bot.engine.entities import EntityIndex
+from bot.engine.lexicon import lexicon
+from bot.engine.search import EventSearch
+from bot.engine.status import PartyTimeline
+from bot.facts.records import Event, Fact, KnowledgeBase, State
+from bot.textnorm import normalize
+
+_LITERAL = re.compile(r"[a-z]{3,}")
+_ESCAPE = re.compile(r"\\[a-zA-Z]")
+
+
+class FactIndex:
+    """The fact base and the lookups built from it; read-only once made."""
+
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self.kb = kb
+        vocabulary: set[str] = set()
+        for fact in kb.facts.values():
+            for text in (*fact.keywords, *fact.questions):
+                vocabulary.update(normalize(text).split())
+        self.entities = EntityIndex(kb, extra_vocabulary=vocabulary)
+        self.by_consent: list[State] = sorted(
+            (s for s in kb.states.values() if s.consent_deposited),
+            key=lambda s: (s.consent_deposited, s.name),
+        )
+        self.timeline = PartyTimeline(kb.states.values())
+        self.ambiguous_names: dict[str, tuple[str, ...]] = {
+            normalize(a.alias): a.iso3s for a in kb.aliases if a.kind == "ambiguous"
+        }
+        self.events_by_state: dict[str, list[Event]] = {}
+        for event in kb.events:
+            if event.iso3:
+                self.events_by_state.setdefault(event.iso3, []).append(event)
+        self.fact_questions: list[tuple[str, str]] = [
+            (fact.id, normalize(q)) for fact in kb.facts.values() for q in fact.questions
+        ]
+        self.fact_keywords: dict[str, list[str]] = {
+            fact.id: [normalize(k) for k in fact.keywords if normalize(k)] for fact in kb.facts.values()
+        }
+        words = lexicon().words
+        self.synonyms: dict[str, str] = {
+            word: key for key, listed in lexicon().synonyms.items() for word in listed
+        }
+        self.search = EventSearch(kb, self.entities, words["stopwords"], self.synonyms)
+        self.domain_words = _domain_words(kb, self.search)
+        self.typo_words: dict[str, list[str]] = {}
+        for word in sorted(self.domain_words):
+            if len(word) >= 4 and word.isalpha():
+                self.typo_words.setdefault(word[0], []).append(word)
+        self.facts_by_article: dict[int, list[Fact]] = {}
+        for fact in kb.facts.values():
+            if fact.article:
+                self.facts_by_article.setdefault(fact.article, []).append(fact)
+
+
+def _domain_words(kb: KnowledgeBase, search: EventSearch) -> frozenset[str]:
+    """Every word the engine has a meaning for: in the lexicon, the facts, the events, groups and sources."""
+    lex = lexicon()
+    words: set[str] = set()
+    for listed in lex.words.values():
+        words.update(listed)
+    for listed in lex.synonyms.values():
+        words.update(listed)
+    words.update(lex.ordinals)
+    patterns = (*lex.state_cues.values(), *lex.cues.values(), *lex.router_cues.values(), *lex.guards.values())
+    for pattern in (*patterns, *(p for p, _ in lex.other_treaties)):
+        words.update(_LITERAL.findall(_ESCAPE.sub(" ", pattern.pattern)))
+    texts = [f.title + " " + f.answer + " " + " ".join(f.keywords + f.questions) for f in kb.facts.values()]
+    texts += [e.snippet for e in kb.events]
+    texts += [g.name + " " + (g.note or "") for g in kb.groups.values()]
+    texts += [p.name + " " + p.note for p in kb.places]
+    for text in texts:
+        words.update(normalize(text).split())
+    return frozenset(w for w in words if len(w) > 1)

@@ -1,0 +1,101 @@
+"""All the wording in one place: tense, yes/no, plurals, ordinals, lists of names, and decline texts."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from bot.engine import intents as I
+from bot.engine.dates import format_date
+from bot.engine.question import Question
+from bot.facts.records import State
+
+SCOPE_HINT = (
+    "I answer questions about the Ottawa Mine Ban Convention: who is a State Party, who signed, "
+    "who withdrew and when, how many parties there are on a date, and what the treaty says. "
+    "Try “Is Finland still a party?” or “How does withdrawal work?”"
+)
+
+
+def tense(when: dt.date, today: dt.date) -> tuple[str, str, str]:
+    """Words for a status on ``when``: ("is", "has", "") today, ("was", "had", "On D, ") in the past."""
+    if when == today:
+        return "is", "has", ""
+    if when < today:
+        return "was", "had", f"On {format_date(when)}, "
+    return (
+        "will be",
+        "will have",
+        f"On {format_date(when)} (going by the record as of {format_date(today)}), ",
+    )
+
+
+def yes(ctx: Question) -> str:
+    """``"Yes. "`` for a yes/no question; nothing for "when" and other questions."""
+    first = ctx.found.tokens[0] if ctx.found.tokens else ""
+    yes_no = first in {
+        "is",
+        "was",
+        "are",
+        "were",
+        "has",
+        "have",
+        "had",
+        "did",
+        "does",
+        "do",
+        "will",
+        "can",
+        "could",
+    }
+    return "Yes. " if yes_no and not I.WHEN.search(ctx.norm) else ""
+
+
+def happens(day: dt.date, today: dt.date, past: str, future: str) -> str:
+    return past if day <= today else future
+
+
+def cap(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def be_not(be: str, rest: str) -> str:
+    """``was **not a party**``, or ``will **not be a party**`` for a future date."""
+    if be == "will be":
+        return f"will **not be {rest}**"
+    return f"{be} **not {rest}**"
+
+
+def plural(count: int, noun: str) -> str:
+    """``**1** state`` or ``**2** states``."""
+    return f"**{count}** {noun}{'' if count == 1 else 's'}"
+
+
+def ordinal_suffix(n: int) -> str:
+    if 10 <= n % 100 <= 20:
+        return "th"
+    return {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+
+
+def names(states: Iterable[State]) -> str:
+    """``Estonia, Latvia, Lithuania``."""
+    return ", ".join(state.name for state in states)
+
+
+def read_as_note(readings: list[tuple[str, str]]) -> str:
+    """``_(I read “Lithunia” as Lithuania.)_`` before an answer that rests on a typo's reading."""
+    return "_(I read " + ", ".join(f"“{text}” as {label}" for text, label in readings) + ".)_\n"
+
+
+def separate_states_note(alias: str, chosen: str, others: list[str]) -> str:
+    """The note after an answer about one of several states that share a name."""
+    verb = "are separate states" if len(others) > 1 else "is a separate state"
+    return f"\n_“{alias}” is read as {chosen}; {', '.join(others)} {verb}._"
+
+
+def understood_summary(q: Question) -> str:
+    """``; I understood: Poland, on 24 December 2025`` (empty when nothing was understood)."""
+    parts = [s.name for s in q.states[:3]] + [g.name for g in q.groups[:2]]
+    if q.when.explicit:
+        parts.append(q.when.label)
+    return "; I understood: " + ", ".join(parts) if parts else ""

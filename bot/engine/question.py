@@ -1,0 +1,230 @@
+"""Question: what the engine understood of one question, made once by ``understand`` and never changed."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+from bot.engine import intents as I
+from bot.engine.dates import DateQuery, find_date, format_date
+from bot.engine.entities import GROUP, STATE, Found
+from bot.engine.index import FactIndex
+from bot.engine.lexicon import lexicon
+from bot.facts.records import Fact, Group, State
+from bot.textnorm import fold, normalize
+
+_LEX = lexicon()
+_ANCHOR_VERBS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (
+        re.compile(r"left|withdrew|withdrawn|quit|exited|pulled|departed|leaves|withdraws|was"),
+        "withdrawal_effective",
+    ),
+    (re.compile(r"joined|ratified|acceded|joins|ratifies|accedes|became|become"), "entry_into_force"),
+    (re.compile(r"signed|signs"), "signed"),
+)
+_ANCHOR_WORDS = frozenset({"before", "after", "when", "once"})
+
+
+@dataclass(frozen=True, slots=True)
+class Question:
+    """A question as understood: its words, the states, groups and date found, and its cues."""
+
+    question: str
+    text: str  # folded, punctuation kept
+    norm: str  # normalised words
+    templated: str  # norm with states as X, groups as G and years as D
+    today: dt.date
+    when: DateQuery
+    found: Found
+    states: tuple[State, ...]
+    groups: tuple[Group, ...]
+    truncated: bool = False
+    cues: frozenset[str] = frozenset()
+    ordinal: int | None = None
+    article: int | None = None
+    other_treaty: str = ""
+    fact: Fact | None = None
+    fact_score: float = 0.0
+    count_target: str = ""
+    unknown: tuple[str, ...] = field(default=())
+    carried: str = ""
+
+    def has(self, *names: str) -> bool:
+        """Whether any of the named cues is in the question."""
+        return any(name in self.cues for name in names)
+
+
+def other_treaty(norm: str) -> str:
+    """The other treaty a question names ("the Convention on Cluster Munitions"), or ""."""
+    for pattern, name in _LEX.other_treaties:
+        if pattern.search(norm):
+            return name
+    return ""
+
+
+def templated(found: Found, when: DateQuery, *, drop: tuple[int, int] | None = None) -> str:
+    """The question's words with states as ``X``, groups as ``G`` and (when a date was named) years as ``D``."""
+    tokens = list(found.tokens)
+    if drop is not None:
+        tokens[drop[0] : drop[1]] = [""] * (drop[1] - drop[0])
+    for mention in sorted(found.mentions, key=lambda m: m.start, reverse=True):
+        if drop is not None and drop[0] <= mention.start < drop[1]:
+            continue
+        placeholder = "G" if mention.target.kind == GROUP else "X"
+        tokens[mention.start : mention.end] = [placeholder]
+    text = " ".join(t for t in tokens if t)
+    if when.explicit:
+        text = re.sub(r"\b(19|20)\d{2}\b", "D", text)
+    return text
+
+
+def count_target(text: str) -> str:
+    """The words that say what to count: from "how many" to the end of that clause."""
+    match = I.HOW_MANY.search(text)
+    rest = text[match.end() :] if match else text
+    if rest.split()[:1] and rest.split()[0] in _LEX.words["not_counted_units"]:
+        return ""  # "how many years/days/articles ...": not a count of states
+    clause = re.split(
+        r"\b(?:before|after|since|as of|by|during)\b|\b(?:on|in|when)\b(?=\s+(?:\d|jan|feb|mar|apr|may|jun|jul|"
+        r"aug|sep|oct|nov|dec|the (?:end|start|beginning)|early|late|last|this|next))",
+        rest,
+    )[0]
+    return " ".join(clause.split()[:8])
+
+
+def anchored_date(ix: FactIndex, found: Found) -> tuple[DateQuery, State, tuple[int, int]] | None:
+    """ "before Poland left", "after Tonga joined": a date anchored on another state's record."""
+    tokens = found.tokens
+    for mention in found.mentions:
+        if mention.target.kind != STATE or mention.start == 0 or mention.end >= len(tokens):
+            continue
+        word, verb = tokens[mention.start - 1], tokens[mention.end]
+        if word not in _ANCHOR_WORDS:
+            continue
+        state = ix.kb.states[mention.target.codes[0]]
+        field_name = next((f for pattern, f in _ANCHOR_VERBS if pattern.fullmatch(verb)), "")
+        day = getattr(state, field_name) if field_name else None
+        if day is None:
+            continue
+        if word == "before":
+            day = day - dt.timedelta(days=1)
+        label = f"{format_date(day)} ({word} {state.name} {verb})"
+        return (
+            DateQuery(date=day, start=None, label=label, explicit=True),
+            state,
+            (mention.start - 1, mention.end + 1),
+        )
+    return None
+
+
+def _entities(ix: FactIndex, found: Found) -> tuple[list[State], list[Group]]:
+    states: list[State] = []
+    groups: list[Group] = []
+    for mention in found.mentions:
+        if mention.target.kind == STATE:
+            state = ix.kb.states[mention.target.codes[0]]
+            if state not in states:
+                states.append(state)
+        elif mention.target.kind == GROUP:
+            group = ix.kb.groups[mention.target.note]
+            if group not in groups:
+                groups.append(group)
+    return states, groups
+
+
+def _cues(text: str, norm: str, t: str, target: str) -> frozenset[str]:
+    cues = {name for name, pattern in _LEX.router_cues.items() if pattern.search(norm)}
+    cues.update(name for name, pattern in _LEX.guards.items() if pattern.search(norm))
+    guards = _LEX.guards
+    if guards["injection"].search(text) or guards["command_to_say"].search(text):
+        cues.add("injection")
+    cues.update(name for name, pattern in _LEX.cues.items() if pattern.search(norm))
+    cues.update(name for name, pattern in _LEX.state_cues.items() if pattern.search(t))
+    if I.CUES[I.JOINED].search(norm):
+        cues.add("joined_words")
+    for name in ("count_nouns", "never"):
+        if _LEX.cues[name].search(target):
+            cues.add(f"target_{name}")
+    for name in ("withdrawal", "signed"):
+        if _LEX.state_cues[name].search(target):
+            cues.add(f"target_{name}")
+    if "party" in norm:
+        cues.add("party_substring")
+    if "instrument" in norm:
+        cues.add("instrument")
+    if "withdrawals" in norm.split():
+        cues.add("withdrawals_word")
+    return frozenset(cues)
+
+
+def _typo_of_known(ix: FactIndex, word: str) -> bool:
+    limit = 1 if len(word) < 8 else 2
+    hit = process.extractOne(word, ix.typo_words.get(word[0], ()), scorer=OSA.distance, score_cutoff=limit)
+    return hit is not None
+
+
+def unknown_words(ix: FactIndex, found: Found) -> tuple[str, ...]:
+    """Words that carry meaning and that nothing understood: not a name found, not ordinary English,
+    not a word of the fact base or the lexicon, and not a typo of one (names, acronyms, topics)."""
+    covered = found.covered()
+    unknown = []
+    for i, word in enumerate(found.tokens):
+        if i in covered or len(word) < 3 or word.isdigit() or any(ch.isdigit() for ch in word):
+            continue
+        if word in ix.domain_words or ix.entities.is_ordinary(word) or _typo_of_known(ix, word):
+            continue
+        unknown.append(found.original[i] if i < len(found.original) else word)
+    return tuple(dict.fromkeys(unknown))
+
+
+def understand(raw: str, today: dt.date, ix: FactIndex, *, truncated: bool = False) -> Question:
+    """Read ``raw`` (already cleaned) as a question asked on ``today``."""
+    from bot.engine.answers.facts import best_fact
+
+    text = fold(raw)
+    norm = normalize(raw)
+    found = ix.entities.find(raw)
+    when = find_date(text, today=today)
+    states, groups = _entities(ix, found)
+    anchor = anchored_date(ix, found) if not when.explicit else None
+    anchor_span: tuple[int, int] | None = None
+    if anchor is not None and (
+        len(states) > 1 or groups or I.HOW_MANY.search(norm) or _LEX.router_cues["before_after"].search(norm)
+    ):
+        when, anchor_state, anchor_span = anchor
+        states = [s for s in states if s is not anchor_state]
+    t = templated(found, when, drop=anchor_span)
+    target = count_target(t)
+    article = _LEX.router_cues["article"].search(norm)
+    question = Question(
+        question=raw,
+        text=text,
+        norm=norm,
+        templated=t,
+        today=today,
+        when=when,
+        found=found,
+        states=tuple(states),
+        groups=tuple(groups),
+        truncated=truncated,
+        cues=_cues(text, norm, t, target),
+        ordinal=I.ordinal(norm),
+        article=int(article.group(1)) if article else None,
+        other_treaty=other_treaty(norm),
+        count_target=target,
+        unknown=unknown_words(ix, found),
+    )
+    if states or groups:
+        return question
+    fact, score = best_fact(ix, question)
+    return _replace(question, fact=fact, fact_score=score)
+
+
+def _replace(question: Question, **changes: object) -> Question:
+    from dataclasses import replace
+
+    return replace(question, **changes)  # type: ignore[arg-type]
