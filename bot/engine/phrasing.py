@@ -7,8 +7,9 @@ from collections.abc import Iterable
 
 from bot.engine import intents as I
 from bot.engine.dates import format_date
+from bot.engine.index import FactIndex
 from bot.engine.question import Question
-from bot.facts.records import State
+from bot.facts.records import Group, State
 
 SCOPE_HINT = (
     "I answer questions about the Ottawa Mine Ban Convention: who is a State Party, who signed, "
@@ -99,3 +100,28 @@ def understood_summary(q: Question) -> str:
     if q.when.explicit:
         parts.append(q.when.label)
     return "; I understood: " + ", ".join(parts) if parts else ""
+
+
+_GROUP_NOUNS = ("states", "members", "countries", "participating states", "republics")
+
+
+def group_phrase(group: Group, count: int) -> str:
+    """``3 Baltic states``, ``54 states of Africa (UN M49 region)``, ``7 members of the Visegrád Group``."""
+    name = group.name
+    if name.lower().endswith(_GROUP_NOUNS) or name.lower().endswith("(sids)"):
+        return f"{count} {name}"
+    if group.kind == "region":
+        return f"{count} states of {name}"
+    return f"{count} members of the {name}"
+
+
+def membership_note(ix: FactIndex, group: Group, day: dt.date) -> str:
+    """Members that had not yet joined, or had left, on ``day`` (empty when membership is as listed)."""
+    joined = [ix.kb.states[c] for c, d in group.joined if d > day]
+    left = [ix.kb.states[c] for c, d in group.left if d <= day]
+    parts = []
+    if joined:
+        parts.append(f"{names(joined)} joined the group later")
+    if left:
+        parts.append(f"{names(left)} had left it")
+    return f"_(Membership on {format_date(day)}: " + "; ".join(parts) + ".)_" if parts else ""

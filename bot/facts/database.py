@@ -66,9 +66,9 @@ def _create_schema(db: sqlite_utils.Database) -> None:
         pk=("alias_id", "iso3"),
         foreign_keys=[("alias_id", "aliases", "id"), ("iso3", "states", "iso3")],
     )
-    db["groups"].create({"id": str, "name": str, "aliases": str, "note": str}, pk="id")
+    db["groups"].create({"id": str, "name": str, "kind": str, "aliases": str, "note": str}, pk="id")
     db["group_members"].create(
-        {"group_id": str, "iso3": str, "position": int},
+        {"group_id": str, "iso3": str, "position": int, "joined": str, "left": str},
         pk=("group_id", "iso3"),
         foreign_keys=[("group_id", "groups", "id"), ("iso3", "states", "iso3")],
     )
@@ -168,11 +168,17 @@ def _insert(db: sqlite_utils.Database, kb: KnowledgeBase) -> dict[str, int]:
         for p, code in enumerate(a.iso3s)
     )
     db["groups"].insert_all(
-        {"id": g.id, "name": g.name, "aliases": json.dumps(list(g.aliases)), "note": g.note}
+        {"id": g.id, "name": g.name, "kind": g.kind, "aliases": json.dumps(list(g.aliases)), "note": g.note}
         for g in kb.groups.values()
     )
     db["group_members"].insert_all(
-        {"group_id": g.id, "iso3": m, "position": i}
+        {
+            "group_id": g.id,
+            "iso3": m,
+            "position": i,
+            "joined": _iso(dict(g.joined).get(m)),
+            "left": _iso(dict(g.left).get(m)),
+        }
         for g in kb.groups.values()
         for i, m in enumerate(g.members)
     )
@@ -351,8 +357,14 @@ def read_knowledge(db_path: Path) -> KnowledgeBase:
             for r in db["aliases"].rows_where(order_by="id")
         ]
         members: dict[str, list[str]] = {}
-        for r in db.query("select group_id, iso3 from group_members order by group_id, position"):
+        joined: dict[str, list[tuple[str, dt.date]]] = {}
+        left: dict[str, list[tuple[str, dt.date]]] = {}
+        for r in db.query("select * from group_members order by group_id, position"):
             members.setdefault(r["group_id"], []).append(r["iso3"])
+            if r["joined"]:
+                joined.setdefault(r["group_id"], []).append((r["iso3"], dt.date.fromisoformat(r["joined"])))
+            if r["left"]:
+                left.setdefault(r["group_id"], []).append((r["iso3"], dt.date.fromisoformat(r["left"])))
         group_sources = linked("group_sources", "group_id")
         groups = {
             r["id"]: Group(
@@ -362,6 +374,9 @@ def read_knowledge(db_path: Path) -> KnowledgeBase:
                 members=tuple(members.get(r["id"], [])),
                 sources=group_sources.get(r["id"], ()),
                 note=r["note"] or "",
+                kind=r["kind"] or "other",
+                joined=tuple(joined.get(r["id"], [])),
+                left=tuple(left.get(r["id"], [])),
             )
             for r in db["groups"].rows
         }

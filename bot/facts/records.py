@@ -56,6 +56,19 @@ class Group:
     members: tuple[str, ...]
     sources: tuple[str, ...]
     note: str = ""
+    kind: str = "other"
+    joined: tuple[tuple[str, dt.date], ...] = ()
+    left: tuple[tuple[str, dt.date], ...] = ()
+
+    def members_on(self, day: dt.date) -> tuple[str, ...]:
+        """The members on ``day``: those that had joined by then and had not yet left."""
+        joined = dict(self.joined)
+        left = dict(self.left)
+        return tuple(
+            m
+            for m in self.members
+            if (m not in joined or joined[m] <= day) and (m not in left or left[m] > day)
+        )
 
 
 @dataclass(frozen=True, slots=True)

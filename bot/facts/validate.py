@@ -95,7 +95,18 @@ EVENT_KINDS = (
     "policy_change",
     "other",
 )
-GROUP_KEYS = {"id": True, "name": True, "aliases": False, "members": True, "sources": True, "note": False}
+GROUP_KEYS = {
+    "id": True,
+    "name": True,
+    "kind": False,
+    "aliases": False,
+    "members": True,
+    "joined": False,
+    "left": False,
+    "sources": True,
+    "note": False,
+}
+GROUP_KINDS = ("region", "organisation", "other")
 FACT_KEYS = {
     "id": True,
     "title": True,
@@ -465,6 +476,9 @@ def _load_groups(col: _Collector, states: dict[str, State], sources: dict[str, S
                 col.add(name, line, f"group {gid!r} member {member!r} is not a state")
         if len(set(members)) != len(members):
             col.add(name, line, f"group {gid!r} lists a member twice")
+        kind = str(item.get("kind") or "other")
+        if kind not in GROUP_KINDS:
+            col.add(name, line, f"group {gid!r} kind must be one of {', '.join(GROUP_KINDS)}")
         groups[gid] = Group(
             id=gid,
             name=str(item["name"]),
@@ -472,8 +486,33 @@ def _load_groups(col: _Collector, states: dict[str, State], sources: dict[str, S
             members=members,
             sources=_source_ids(col, name, line, item.get("sources"), sources),
             note=str(item.get("note") or ""),
+            kind=kind,
+            joined=_member_dates(col, name, line, gid, "joined", item.get("joined"), members),
+            left=_member_dates(col, name, line, gid, "left", item.get("left"), members),
         )
     return groups
+
+
+def _member_dates(
+    col: _Collector, name: str, line: int, gid: str, key: str, value: object, members: tuple[str, ...]
+) -> tuple[tuple[str, dt.date], ...]:
+    """``joined:`` or ``left:``: a mapping of members to the day they joined or left the group."""
+    if value is None:
+        return ()
+    if not isinstance(value, dict):
+        col.add(name, line, f"group {gid!r} {key} must map members to dates")
+        return ()
+    out = []
+    for member, day in value.items():
+        if str(member).startswith("__"):
+            continue
+        if str(member) not in members:
+            col.add(name, line, f"group {gid!r} {key} names {member!s:.40} which is not among its members")
+            continue
+        parsed = col.date(name, line, key, str(day))
+        if parsed is not None:
+            out.append((str(member), parsed))
+    return tuple(sorted(out, key=lambda pair: members.index(pair[0])))
 
 
 def _load_events(col: _Collector, states: dict[str, State], sources: dict[str, Source]) -> list[Event]:

@@ -21,7 +21,7 @@ from bot.engine.citations import (
 )
 from bot.engine.dates import format_date
 from bot.engine.index import FactIndex
-from bot.engine.phrasing import names, ordinal_suffix, plural, tense
+from bot.engine.phrasing import group_phrase, membership_note, names, ordinal_suffix, plural, tense
 from bot.engine.question import Question
 from bot.engine.status import (
     NON_PARTY,
@@ -42,18 +42,18 @@ def group_question(ix: FactIndex, ctx: Question) -> Answer:
     if (signed or joined) and I.WHEN.search(ctx.norm) and not I.CUES[I.WITHDRAWAL].search(ctx.templated):
         return group_dates(ix, ctx, group, signed=bool(signed and not joined))
     if I.HOW_MANY.search(ctx.norm) is None and re.search(r"\b(why|reason\w*)\b", ctx.norm):
-        members = tuple(ix.kb.states[c] for c in group.members)
+        members = tuple(ix.kb.states[c] for c in group.members_on(ctx.when.date))
         return state_timeline(ix, replace(ctx, states=members), 0.8)
     d, today = ctx.when.date, ctx.today
     be = tense(d, today)[0]
-    members = [ix.kb.states[c] for c in group.members]
+    members = [ix.kb.states[c] for c in group.members_on(d)]
     by_code: dict[str, list[State]] = {}
     for state in members:
         by_code.setdefault(status_on(state, d), []).append(state)
     in_count = len(by_code.get(PARTY, [])) + len(by_code.get(WITHDRAWAL_PENDING, []))
     withdraw_focus = bool(I.CUES[I.WITHDRAWAL].search(ctx.templated))
     lines = [
-        f"Of the {len(members)} {group.name}, **{in_count}** {'are' if be == 'is' else 'were' if be == 'was' else 'will be'} "
+        f"Of the {group_phrase(group, len(members))}, **{in_count}** {'are' if be == 'is' else 'were' if be == 'was' else 'will be'} "
         f"States Parties on {format_date(d)}."
     ]
     order = (WITHDRAWN, WITHDRAWAL_PENDING, PARTY, PENDING_ENTRY_INTO_FORCE, SIGNATORY, NON_PARTY)
@@ -87,6 +87,9 @@ def group_question(ix: FactIndex, ctx: Question) -> Answer:
         lines.append(f"• {titles[code]} ({len(group_states)}): " + ", ".join(entries))
     if withdraw_focus and not by_code.get(WITHDRAWN) and not by_code.get(WITHDRAWAL_PENDING):
         lines.insert(1, f"None of them had withdrawn or given notice of withdrawal by {format_date(d)}.")
+    changed = membership_note(ix, group, d)
+    if changed:
+        lines.append(changed)
     if group.note:
         lines.append(f"_{group.note}_")
     citations = [
@@ -101,7 +104,7 @@ def group_question(ix: FactIndex, ctx: Question) -> Answer:
 
 
 def group_dates(ix: FactIndex, ctx: Question, group: Group, *, signed: bool) -> Answer:
-    members = sorted((ix.kb.states[c] for c in group.members), key=lambda s: s.name)
+    members = sorted((ix.kb.states[c] for c in group.members_on(ctx.when.date)), key=lambda s: s.name)
     lines = [f"{group.name}, when each {'signed' if signed else 'joined'}:"]
     for state in members:
         if signed:
