@@ -6,22 +6,14 @@ import asyncio
 import datetime as dt
 import shlex
 import sys
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
+from bot.frontends.commands import CONSOLE, command_named, commands_for
 from bot.frontends.replies import CommandReplies, Reply
 from bot.service import FactStore
-
-HELP = """Type a question, or a command:
-  /ask QUESTION              the same as typing the question
-  /status STATE [YYYY-MM-DD] one state's status and dates
-  /withdrawals [YYYY-MM-DD]  every state that has withdrawn or is withdrawing
-  /parties [YYYY-MM-DD]      the number of States Parties (the list is written to a CSV file)
-  /timeline STATE            a state's dated events
-  /treaty ARTICLE            what an article says (1-22)
-  /about                     version, fact-base build and sources
-  /reload                    re-read and rebuild the fact base
-  /help, /quit"""
 
 
 def _date(value: str) -> dt.date | None:
@@ -29,6 +21,92 @@ def _date(value: str) -> dt.date | None:
         return dt.date.fromisoformat(value)
     except ValueError:
         return None
+
+
+@dataclass(frozen=True, slots=True)
+class Call:
+    """One slash command typed at the console."""
+
+    args: list[str]
+    replies: CommandReplies
+    as_of: dt.date | None
+    out_dir: Path | None
+
+    @property
+    def tail_date(self) -> dt.date | None:
+        """A date given as the last argument."""
+        return _date(self.args[-1]) if self.args else None
+
+
+def usage(name: str) -> str:
+    return f"Usage: {command_named(name).synopsis(CONSOLE)}"
+
+
+def _ask(call: Call) -> str:
+    return call.replies.ask(" ".join(call.args), public=True, as_of=call.as_of).as_text()
+
+
+def _status(call: Call) -> str:
+    if not call.args:
+        return usage("status")
+    state_args = call.args[:-1] if call.tail_date else call.args
+    return call.replies.status(" ".join(state_args), as_of=call.tail_date or call.as_of).as_text()
+
+
+def _withdrawals(call: Call) -> str:
+    return call.replies.withdrawals(as_of=call.tail_date or call.as_of).as_text()
+
+
+def _parties(call: Call) -> str:
+    reply = call.replies.parties(as_of=call.tail_date or call.as_of)
+    if reply.attachment:
+        name, data = reply.attachment
+        path = (call.out_dir or Path.cwd()) / name
+        path.write_bytes(data)
+        reply.attachment = None
+        return reply.as_text() + f"\n(full list written to {path})"
+    return reply.as_text()
+
+
+def _timeline(call: Call) -> str:
+    return call.replies.timeline(" ".join(call.args)).as_text() if call.args else usage("timeline")
+
+
+def _treaty(call: Call) -> str:
+    if not call.args or not call.args[0].isdigit():
+        return usage("treaty") + " (a number from 1 to 22)"
+    return call.replies.treaty(int(call.args[0])).as_text()
+
+
+def _about(call: Call) -> str:
+    return call.replies.about().as_text()
+
+
+def _reload(call: Call) -> str:
+    reply, _ = asyncio.run(call.replies.reload(user_id="console", user_name="console"))
+    return reply.as_text()
+
+
+HANDLERS: dict[str, Callable[[Call], str]] = {
+    "ask": _ask,
+    "status": _status,
+    "withdrawals": _withdrawals,
+    "parties": _parties,
+    "timeline": _timeline,
+    "treaty": _treaty,
+    "about": _about,
+    "reload": _reload,
+}
+
+
+def help_text() -> str:
+    """The commands of the table that the console has, each with its usage and description."""
+    commands = commands_for(CONSOLE)
+    width = max(len(command.synopsis(CONSOLE)) for command in commands) + 2
+    lines = ["Type a question, or a command:"]
+    lines += [f"  {command.synopsis(CONSOLE):<{width}}{command.description}" for command in commands]
+    lines.append("  /help, /quit")
+    return "\n".join(lines)
 
 
 def handle(
@@ -44,40 +122,12 @@ def handle(
         parts = shlex.split(line[1:])
     except ValueError:
         parts = line[1:].split()
-    command, args = (parts[0].lower(), parts[1:]) if parts else ("help", [])
-    tail_date = _date(args[-1]) if args else None
-    if command == "ask":
-        return replies.ask(" ".join(args), public=True, as_of=as_of).as_text()
-    if command == "status":
-        if not args:
-            return "Usage: /status STATE [YYYY-MM-DD]"
-        state_args = args[:-1] if tail_date else args
-        return replies.status(" ".join(state_args), as_of=tail_date or as_of).as_text()
-    if command == "withdrawals":
-        return replies.withdrawals(as_of=tail_date or as_of).as_text()
-    if command == "parties":
-        reply = replies.parties(as_of=tail_date or as_of)
-        if reply.attachment:
-            name, data = reply.attachment
-            path = (out_dir or Path.cwd()) / name
-            path.write_bytes(data)
-            reply.attachment = None
-            return reply.as_text() + f"\n(full list written to {path})"
-        return reply.as_text()
-    if command == "timeline":
-        return replies.timeline(" ".join(args)).as_text() if args else "Usage: /timeline STATE"
-    if command == "treaty":
-        if not args or not args[0].isdigit():
-            return "Usage: /treaty ARTICLE (a number from 1 to 22)"
-        return replies.treaty(int(args[0])).as_text()
-    if command == "about":
-        return replies.about().as_text()
-    if command == "reload":
-        reply, _ = asyncio.run(replies.reload(user_id="console", user_name="console"))
-        return reply.as_text()
-    if command in ("help", "h", "?"):
-        return HELP
-    return Reply(body=f"Unknown command /{command}. Type /help for the list.").as_text()
+    name, args = (parts[0].lower(), parts[1:]) if parts else ("help", [])
+    if name in ("help", "h", "?"):
+        return help_text()
+    if name in {command.name for command in commands_for(CONSOLE)}:
+        return HANDLERS[name](Call(args, replies, as_of, out_dir))
+    return Reply(body=f"Unknown command /{name}. Type /help for the list.").as_text()
 
 
 def run_console(

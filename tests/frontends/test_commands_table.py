@@ -1,0 +1,54 @@
+"""The one command table: the README, the console and the Discord cog all offer exactly its commands."""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+from support.cli import KNOWLEDGE, ROOT
+
+from bot.frontends import console
+from bot.frontends.commands import CONSOLE, DISCORD, commands_for
+
+
+def readme_commands() -> dict[str, list[tuple[str, bool]]]:
+    """The slash commands of README's "### Commands" table: name -> [(option, required)]."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = text.split("\n### Commands\n", 1)[1]
+    section = re.split(r"\n#{2,3} ", section, maxsplit=1)[0]
+    found: dict[str, list[tuple[str, bool]]] = {}
+    for line in section.splitlines():
+        if not line.startswith("| `/"):
+            continue
+        usage = line.split("`")[1]
+        name, *options = usage.split()
+        found[name.removeprefix("/")] = [
+            (option.strip("[]").split(":")[0], not option.startswith("[")) for option in options
+        ]
+    return found
+
+
+def test_readme_lists_exactly_the_discord_commands_of_the_table() -> None:
+    expected = {
+        command.name: [(option.name, option.required) for option in command.options_for(DISCORD)]
+        for command in commands_for(DISCORD)
+    }
+    assert readme_commands() == expected
+
+
+def test_console_help_lists_every_command_of_the_table(built_db: Path) -> None:
+    out = io.StringIO()
+    console.run_console(knowledge_dir=KNOWLEDGE, database=built_db, stdin=io.StringIO("/help\n"), stdout=out)
+    lines = out.getvalue().splitlines()
+    for command in commands_for(CONSOLE):
+        assert any(
+            line.split()[:1] == [f"/{command.name}"]
+            and command.synopsis(CONSOLE) in line
+            and command.description in line
+            for line in lines
+        ), command.name
+
+
+def test_the_console_handles_exactly_the_commands_of_the_table() -> None:
+    assert set(console.HANDLERS) == {command.name for command in commands_for(CONSOLE)}
