@@ -1,30 +1,30 @@
-"""The Discord bot: the Bot subclass, @mention lookups, the single error handler, and run/sync."""
+"""The Discord bot: the Bot subclasses, @mention lookups, the error handlers, and run/sync."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import re
 import signal
 import sys
 import time
-import uuid
 from pathlib import Path
+from typing import Any
 
 import discord
 import yarl
 from discord import app_commands
 from discord.ext import commands
 
-from bot.frontends.discord.commands import BadDate, NotReloadAdmin, TreatyCommands, cooldown_text
+from bot.frontends.discord.checks import take_quota
+from bot.frontends.discord.commands import TreatyCommands, strip_mentions
 from bot.frontends.discord.cooldown import MentionDeduplicator, UserRateLimiter
 from bot.frontends.discord.embeds import to_embed, to_text
+from bot.frontends.discord.errors import incident_text, new_incident, report_interaction_error, user_message
 from bot.frontends.replies import CommandReplies, Reply
 from bot.service import FactStore
 from bot.settings import Settings
 
 log = logging.getLogger("bot")
-MENTION = re.compile(r"<@!?\d+>|<@&\d+>|<#\d+>|@everyone|@here")
 SHUTDOWN_SECONDS = 5.0
 
 
@@ -45,24 +45,32 @@ def intents() -> discord.Intents:
     return value
 
 
-class TreatyBotMixin:
-    """Shared by the plain and the auto-sharded bot."""
+class TreatyTree(app_commands.CommandTree):
+    async def on_error(self, interaction: discord.Interaction, error: app_commands.AppCommandError) -> None:
+        await report_interaction_error(interaction, error)
 
-    settings: Settings
-    replies: CommandReplies
-    limiter: UserRateLimiter
-    dedupe: MentionDeduplicator
-    tree: app_commands.CommandTree
 
-    def _setup_state(self, settings: Settings, replies: CommandReplies) -> None:
+class TreatyBot(commands.Bot):
+    """The bot: the commands cog, answers to @mentions, and one rate limit for both."""
+
+    def __init__(self, settings: Settings, replies: CommandReplies, **options: Any) -> None:
+        super().__init__(
+            command_prefix=commands.when_mentioned,
+            intents=intents(),
+            allowed_mentions=discord.AllowedMentions.none(),  # no reply can ping anyone
+            help_command=None,
+            tree_cls=TreatyTree,
+            **options,
+        )
         self.settings = settings
         self.replies = replies
         self.limiter = UserRateLimiter(5, 10.0)
         self.dedupe = MentionDeduplicator(30.0)
 
     async def setup_hook(self) -> None:
-        await self.add_cog(TreatyCommands(self))  # type: ignore[attr-defined]
-        self.tree.on_error = self.on_app_command_error  # type: ignore[method-assign]
+        cog = TreatyCommands(self.replies, self.limiter, self.settings)
+        await self.add_cog(cog)
+        self.tree.add_command(cog.context_menu)
         if self.settings.sync_on_start and self.settings.dev_guild_id:
             guild = discord.Object(id=self.settings.dev_guild_id)
             self.tree.copy_global_to(guild=guild)
@@ -70,17 +78,12 @@ class TreatyBotMixin:
             log.info("synced %d commands to development guild %s", len(synced), self.settings.dev_guild_id)
 
     async def on_ready(self) -> None:
-        user = self.user  # type: ignore[attr-defined]
-        log.info("ready as %s (%s) in %d guild(s)", user, user.id if user else "?", len(self.guilds))  # type: ignore[attr-defined]
-
-    @staticmethod
-    def strip_mentions(text: str) -> str:
-        """The text of a message without user, role and channel mentions."""
-        return " ".join(MENTION.sub(" ", text).split())
+        user = self.user
+        log.info("ready as %s (%s) in %d guild(s)", user, user.id if user else "?", len(self.guilds))
 
     async def on_message(self, message: discord.Message) -> None:
         """Answer ``@bot <question>``; Discord delivers the content of messages that mention the bot."""
-        me = self.user  # type: ignore[attr-defined]
+        me = self.user
         if message.author.bot or me is None or me not in message.mentions:
             return
         started = time.perf_counter()
@@ -90,16 +93,13 @@ class TreatyBotMixin:
             await self.report_message_error(message, error)
 
     async def _answer_mention(self, message: discord.Message, started: float) -> None:
-        question = self.strip_mentions(message.content)
+        question = strip_mentions(message.content)
         if not question:
             await self._reply(
                 message, Reply(body="Ask me something after the mention, e.g. `@bot has Finland left?`")
             )
             return
-        retry_after = self.limiter.hit(message.author.id)
-        if retry_after:
-            await self._reply(message, Reply(body=cooldown_text(retry_after)))
-            return
+        take_quota(self.limiter, message.author.id)
         earlier = self.dedupe.earlier(message.channel.id, question)
         if earlier:
             await self._reply(message, Reply(body=f"I answered the same question a moment ago: {earlier}"))
@@ -120,91 +120,35 @@ class TreatyBotMixin:
         channel = message.channel
         embed_ok = True
         if message.guild is not None and hasattr(channel, "permissions_for"):
-            embed_ok = channel.permissions_for(message.guild.me).embed_links  # type: ignore[union-attr]
-        kwargs: dict[str, object] = {
-            "mention_author": False,
-            "allowed_mentions": discord.AllowedMentions.none(),
-        }
+            embed_ok = channel.permissions_for(message.guild.me).embed_links
+        none = discord.AllowedMentions.none()
         if embed_ok:
-            kwargs["embed"] = to_embed(reply)
-        else:
-            kwargs["content"] = to_text(reply)
-        return await message.reply(**kwargs)  # type: ignore[arg-type]
-
-    # -- the one error handler, for the command tree and for mentions
-    async def on_app_command_error(
-        self, interaction: discord.Interaction, error: app_commands.AppCommandError
-    ) -> None:
-        original = getattr(error, "original", error)
-        if isinstance(error, NotReloadAdmin):
-            text = "Only members with the Manage Server permission or a configured admin role can reload the facts."
-        elif isinstance(error, app_commands.CommandOnCooldown):
-            text = cooldown_text(error.retry_after)
-        elif isinstance(error, BadDate):
-            text = str(error)
-        elif isinstance(error, app_commands.TransformerError):
-            text = "One of the options has the wrong type or value; please check it and try again."
-        elif isinstance(error, app_commands.CheckFailure):
-            text = "You can't use this command here."
-        elif isinstance(error, app_commands.CommandNotFound):
-            text = "I don't know that command; the command list may be out of date. Try `/ask`."
-        else:
-            incident = uuid.uuid4().hex[:8]
-            log.error(
-                "incident %s in interaction %s",
-                incident,
-                getattr(interaction.command, "name", "?"),
-                exc_info=original,
-            )
-            text = f"Something went wrong on my side (incident `{incident}`). It has been logged; please try again."
-        await self._send_error(interaction, text)
-
-    async def _send_error(self, interaction: discord.Interaction, text: str) -> None:
-        try:
-            if interaction.response.is_done():
-                await interaction.followup.send(
-                    text, ephemeral=True, allowed_mentions=discord.AllowedMentions.none()
-                )
-            else:
-                await interaction.response.send_message(
-                    text, ephemeral=True, allowed_mentions=discord.AllowedMentions.none()
-                )
-        except discord.HTTPException:
-            log.warning("could not deliver an error message for interaction %s", interaction.id)
+            return await message.reply(embed=to_embed(reply), mention_author=False, allowed_mentions=none)
+        return await message.reply(content=to_text(reply), mention_author=False, allowed_mentions=none)
 
     async def report_message_error(self, message: discord.Message, error: BaseException) -> None:
-        incident = uuid.uuid4().hex[:8]
-        log.error("incident %s answering message %s", incident, message.id, exc_info=error)
+        """Reply with what went wrong; log the bot's own faults with an incident id."""
+        text = user_message(error)
+        if text is None:
+            incident = new_incident()
+            log.error("incident %s answering message %s", incident, message.id, exc_info=error)
+            text = incident_text(incident)
         try:
-            await self._reply(
-                message, Reply(body=f"Something went wrong on my side (incident `{incident}`).")
-            )
+            await self._reply(message, Reply(body=text))
         except discord.HTTPException:
             log.warning("could not deliver an error reply for message %s", message.id)
 
 
-BOT_OPTIONS: dict[str, object] = {
-    "command_prefix": commands.when_mentioned,
-    "allowed_mentions": discord.AllowedMentions.none(),  # no reply can ping anyone
-    "help_command": None,
-}
+class ShardedTreatyBot(TreatyBot, commands.AutoShardedBot):
+    """The same bot on discord.py's auto-sharded client."""
 
-
-class TreatyBot(TreatyBotMixin, commands.Bot):
-    def __init__(self, settings: Settings, replies: CommandReplies) -> None:
-        super().__init__(intents=intents(), **BOT_OPTIONS)  # type: ignore[arg-type]
-        self._setup_state(settings, replies)
-
-
-class ShardedTreatyBot(TreatyBotMixin, commands.AutoShardedBot):
     def __init__(self, settings: Settings, replies: CommandReplies) -> None:
         super().__init__(
-            intents=intents(),
+            settings,
+            replies,
             shard_count=settings.shard_count,
             shard_ids=list(settings.shard_ids) if settings.shard_ids else None,
-            **BOT_OPTIONS,  # type: ignore[arg-type]
         )
-        self._setup_state(settings, replies)
 
 
 def create_bot(settings: Settings, *, knowledge_dir: Path, database: Path) -> TreatyBot | ShardedTreatyBot:
