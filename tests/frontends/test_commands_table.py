@@ -6,10 +6,16 @@ import io
 import re
 from pathlib import Path
 
+import pytest
 from support.cli import KNOWLEDGE, ROOT
 
 from bot.frontends import console
 from bot.frontends.commands import CONSOLE, DISCORD, commands_for
+from bot.frontends.discord.commands import TreatyCommands
+from bot.frontends.discord.cooldown import UserRateLimiter
+from bot.frontends.replies import CommandReplies
+from bot.service import FactStore
+from bot.settings import Settings
 
 
 def readme_commands() -> dict[str, list[tuple[str, bool]]]:
@@ -37,6 +43,11 @@ def test_readme_lists_exactly_the_discord_commands_of_the_table() -> None:
     assert readme_commands() == expected
 
 
+@pytest.fixture(scope="module")
+def replies(built_db: Path) -> CommandReplies:
+    return CommandReplies(FactStore(knowledge_dir=KNOWLEDGE, database=built_db))
+
+
 def test_console_help_lists_every_command_of_the_table(built_db: Path) -> None:
     out = io.StringIO()
     console.run_console(knowledge_dir=KNOWLEDGE, database=built_db, stdin=io.StringIO("/help\n"), stdout=out)
@@ -52,3 +63,21 @@ def test_console_help_lists_every_command_of_the_table(built_db: Path) -> None:
 
 def test_the_console_handles_exactly_the_commands_of_the_table() -> None:
     assert set(console.HANDLERS) == {command.name for command in commands_for(CONSOLE)}
+
+
+def test_the_discord_cog_has_exactly_the_commands_of_the_table(replies: CommandReplies) -> None:
+    cog = TreatyCommands(replies, UserRateLimiter(), Settings())
+    cog_commands = {
+        command.name: (
+            command.description,
+            [(p.name, p.description, p.required) for p in command.parameters],
+        )
+        for command in cog.get_app_commands()
+    }
+    assert cog_commands == {
+        command.name: (
+            command.description,
+            [(o.name, o.description, o.required) for o in command.options_for(DISCORD)],
+        )
+        for command in commands_for(DISCORD)
+    }

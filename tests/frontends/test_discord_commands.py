@@ -95,6 +95,33 @@ async def invoke(h: dict[str, Any], payload: dict[str, Any]) -> discord.Interact
     return interaction
 
 
+async def settle(h: dict[str, Any], count: int) -> None:
+    """Wait until ``count`` requests have been sent (buttons and mentions are answered in tasks)."""
+    for _ in range(50):
+        if len(h["sent"]) >= count:
+            return
+        await asyncio.sleep(0.01)
+
+
+async def click(h: dict[str, Any], button: dict[str, Any], **kwargs: Any) -> None:
+    """Click a "did you mean" button of the last view the bot sent, and wait for the answer."""
+    bot: TreatyBot = h["bot"]
+    store = bot._connection._view_store
+    response_id = next(reversed(store._views))
+    clicked = P.button(button["custom_id"], P.message("", message_id=str(response_id)), **kwargs)
+    interaction = discord.Interaction(data=clicked, state=bot._connection)
+    store.dispatch_view(2, button["custom_id"], interaction)
+    await settle(h, len(h["sent"]) + 1)
+
+
+async def mention(h: dict[str, Any], text: str, *, user_id: str = "700000000000000001") -> None:
+    """Post a message that mentions the bot, and wait for its reply."""
+    me = P.user(P.APP_ID, "treatybot", bot=True)
+    payload = P.message(f"<@{P.APP_ID}> {text}", author=P.user(user_id), mentions=[me])
+    h["bot"]._connection.parse_message_create(payload)
+    await settle(h, len(h["sent"]) + 1)
+
+
 def callbacks(h: dict[str, Any]) -> list[Sent]:
     return [s for s in h["sent"] if s.path.endswith("/callback")]
 
@@ -152,15 +179,7 @@ async def test_did_you_mean_is_ephemeral_with_buttons_that_re_ask(harness) -> No
     buttons = data["components"][0]["components"]
     labels = [b["label"] for b in buttons]
     assert labels == ["Is North Korea a party?", "Is South Korea a party?"]
-    bot: TreatyBot = harness["bot"]
-    response_id = bot._connection._view_store._views and next(iter(bot._connection._view_store._views))
-    clicked = P.button(buttons[0]["custom_id"], P.message("", message_id=str(response_id)))
-    interaction = discord.Interaction(data=clicked, state=bot._connection)
-    bot._connection._view_store.dispatch_view(2, buttons[0]["custom_id"], interaction)
-    for _ in range(50):
-        if len(callbacks(harness)) == 2:
-            break
-        await asyncio.sleep(0.01)
+    await click(harness, buttons[0])
     answer = embed_of(callbacks(harness)[1].body["data"])["description"]
     assert "North Korea" in answer and "not a party" in answer
 
@@ -252,6 +271,43 @@ async def test_cooldown_after_five_questions(harness) -> None:
     last = last_message(harness)
     assert last["flags"] & 64 and "try again in" in last["content"]
     assert sum(1 for s in callbacks(harness) if s.body["data"].get("embeds")) == 5
+
+
+async def test_one_quota_for_commands_the_context_menu_buttons_and_mentions(harness) -> None:
+    await invoke(harness, P.command("ask", P.option("question", "Is Korea a party?")))
+    buttons = last_message(harness)["components"][0]["components"]
+    await invoke(harness, P.context_menu(P.message("is latvia still in?")))
+    await mention(harness, "is chad a party?")
+    await click(harness, buttons[0])
+    await invoke(harness, P.command("status", P.option("state", "Chad")))
+    assert not any("try again in" in json.dumps(s.body) for s in harness["sent"])
+
+    await invoke(harness, P.command("withdrawals"))
+    assert "try again in" in last_message(harness)["content"]
+    await invoke(harness, P.context_menu(P.message("is poland a party?")))
+    assert "try again in" in last_message(harness)["content"]
+    await click(harness, buttons[1])
+    refused = last_message(harness)
+    assert refused["flags"] & 64 and "try again in" in refused["content"]
+    await mention(harness, "is fiji a party?")
+    assert "try again in" in harness["sent"][-1].body["embeds"][0]["description"]
+    await invoke(harness, P.command("about"))
+    assert embed_of(last_message(harness))["title"]
+
+
+async def test_unexpected_error_in_a_button_gets_an_incident_id(harness, monkeypatch, caplog) -> None:
+    await invoke(harness, P.command("ask", P.option("question", "Is Korea a party?")))
+    buttons = last_message(harness)["components"][0]["components"]
+
+    def boom(*args, **kwargs):
+        raise RuntimeError("kaboom")
+
+    monkeypatch.setattr(harness["bot"].replies, "ask", boom)
+    await click(harness, buttons[0])
+    reply = last_message(harness)
+    assert reply["flags"] & 64 and "incident `" in reply["content"]
+    incident = reply["content"].split("incident `")[1].split("`")[0]
+    assert any(incident in r.getMessage() and r.exc_info for r in caplog.records)
 
 
 async def test_unexpected_error_gets_an_incident_id(harness, monkeypatch, caplog) -> None:
