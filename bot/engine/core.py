@@ -12,7 +12,7 @@ from bot.engine.answer import Answer, decline, fit
 from bot.engine.answers import direct
 from bot.engine.entities import GROUP, STATE
 from bot.engine.index import FactIndex
-from bot.engine.phrasing import SCOPE_HINT, read_as_note, separate_states_note
+from bot.engine.phrasing import SCOPE_HINT, date_notes, read_as_note, separate_states_note
 from bot.engine.query import Query
 from bot.engine.question import Question, understand
 from bot.engine.router import route
@@ -110,6 +110,7 @@ class Engine:
             answer.text = read_as_note([(m.text, m.target.label) for m in fuzzy]) + answer.text
         if q.carried:
             answer.text = f"_({q.carried})_\n" + answer.text
+        answer.text += date_notes(self.index, q)
         if q.other_treaty:
             answer.text += (
                 f"\n\n_I don't cover {q.other_treaty}; this answer is about the Ottawa Convention only._"

@@ -6,7 +6,7 @@ import re
 
 from bot.engine.entities import EntityIndex
 from bot.engine.lexicon import lexicon
-from bot.engine.search import EventSearch
+from bot.engine.search import EventSearch, stem
 from bot.engine.status import PartyTimeline
 from bot.facts.records import Event, Fact, KnowledgeBase, State
 from bot.textnorm import normalize
@@ -30,6 +30,10 @@ class FactIndex:
             key=lambda s: (s.consent_deposited, s.name),
         )
         self.timeline = PartyTimeline(kb.states.values())
+        self.in_force_from = min(
+            (s.entry_into_force for s in kb.states.values() if s.entry_into_force), default=None
+        )
+        self.adopted_on = min((e.date for e in kb.events if e.kind == "adopted"), default=None)
         self.ambiguous_names: dict[str, tuple[str, ...]] = {
             normalize(a.alias): a.iso3s for a in kb.aliases if a.kind == "ambiguous"
         }
@@ -49,6 +53,7 @@ class FactIndex:
         }
         self.search = EventSearch(kb, self.entities, words["stopwords"], self.synonyms)
         self.domain_words = _domain_words(kb, self.search)
+        self.topic_words = _topic_words(kb)
         self.typo_words: dict[str, list[str]] = {}
         for word in sorted(self.domain_words):
             if len(word) >= 4 and word.isalpha():
@@ -78,3 +83,19 @@ def _domain_words(kb: KnowledgeBase, search: EventSearch) -> frozenset[str]:
     for text in texts:
         words.update(normalize(text).split())
     return frozenset(w for w in words if len(w) > 1)
+
+
+def _topic_words(kb: KnowledgeBase) -> frozenset[str]:
+    """The words that name what the engine answers about: the lexicon's cues and the facts' keywords
+    and question forms (not every word of every snippet)."""
+    lex = lexicon()
+    words: set[str] = set(lex.ordinals)
+    for listed in lex.synonyms.values():
+        words.update(listed)
+    patterns = (*lex.state_cues.values(), *lex.cues.values(), *lex.router_cues.values())
+    for pattern in patterns:
+        words.update(_LITERAL.findall(_ESCAPE.sub(" ", pattern.pattern)))
+    for fact in kb.facts.values():
+        for text in (fact.title, *fact.keywords, *fact.questions):
+            words.update(normalize(text).split())
+    return frozenset(words | {stem(w) for w in words})

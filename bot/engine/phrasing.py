@@ -125,3 +125,30 @@ def membership_note(ix: FactIndex, group: Group, day: dt.date) -> str:
     if left:
         parts.append(f"{names(left)} had left it")
     return f"_(Membership on {format_date(day)}: " + "; ".join(parts) + ".)_" if parts else ""
+
+
+NOW_PHRASES = {
+    "party": "it is a State Party",
+    "pending_entry_into_force": "it has joined but is not yet bound",
+    "signatory": "it has signed but not ratified",
+    "withdrawal_pending": "it is still a State Party, with its withdrawal pending",
+    "withdrawn": "it is no longer a State Party: its withdrawal has taken effect",
+    "non_party": "it is not a party",
+}
+
+
+def date_notes(ix: FactIndex, q: Question) -> str:
+    """Notes on the date asked about: before the Convention existed, or in the future."""
+    day = q.when.date
+    if q.when.explicit and ix.in_force_from and day < ix.in_force_from:
+        adopted = f"adopted on {format_date(ix.adopted_on)} and " if ix.adopted_on else ""
+        return (
+            f"\n_(The Convention was {adopted}entered into force on {format_date(ix.in_force_from)}; "
+            f"on {format_date(day)} it bound no state yet.)_"
+        )
+    if day > q.today:
+        return (
+            f"\n_({format_date(day)} is in the future: this holds if nothing changes after the facts were "
+            f"last reviewed, on {format_date(ix.kb.reviewed)}.)_"
+        )
+    return ""

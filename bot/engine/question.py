@@ -14,6 +14,7 @@ from bot.engine.dates import DateQuery, find_date, format_date
 from bot.engine.entities import GROUP, STATE, Found
 from bot.engine.index import FactIndex
 from bot.engine.lexicon import lexicon
+from bot.engine.search import stem
 from bot.facts.records import Fact, Group, State
 from bot.textnorm import fold, normalize
 
@@ -51,6 +52,7 @@ class Question:
     fact_score: float = 0.0
     count_target: str = ""
     unknown: tuple[str, ...] = field(default=())
+    off_topic: float = 0.0  # the share of the question's content words that name nothing the engine knows
     carried: str = ""
 
     def has(self, *names: str) -> bool:
@@ -181,6 +183,23 @@ def unknown_words(ix: FactIndex, found: Found) -> tuple[str, ...]:
     return tuple(dict.fromkeys(unknown))
 
 
+def off_topic_share(ix: FactIndex, found: Found) -> float:
+    """How much of the question is about things the engine has no words for ("senators", "score")."""
+    covered = found.covered()
+    stop = _LEX.words["stopwords"] | _LEX.words["neutral"] | _LEX.words["chat"]
+    content = [w for i, w in enumerate(found.tokens) if i not in covered and w not in stop and w.isalpha()]
+    if not content:
+        return 0.0
+    return sum(1 for w in content if w not in ix.topic_words and stem(w) not in ix.topic_words) / len(content)
+
+
+def _without_date(text: str, when: DateQuery) -> str:
+    """The question's words with the date phrase taken out ("last christmas" names no ordinal)."""
+    if when.span is None:
+        return normalize(text)
+    return normalize(text[: when.span[0]] + " " + text[when.span[1] :])
+
+
 def understand(raw: str, today: dt.date, ix: FactIndex, *, truncated: bool = False) -> Question:
     """Read ``raw`` (already cleaned) as a question asked on ``today``."""
     from bot.engine.answers.facts import best_fact
@@ -212,11 +231,12 @@ def understand(raw: str, today: dt.date, ix: FactIndex, *, truncated: bool = Fal
         groups=tuple(groups),
         truncated=truncated,
         cues=_cues(text, norm, t, target),
-        ordinal=I.ordinal(norm),
+        ordinal=I.ordinal(_without_date(text, when)),
         article=int(article.group(1)) if article else None,
         other_treaty=other_treaty(norm),
         count_target=target,
         unknown=unknown_words(ix, found),
+        off_topic=off_topic_share(ix, found),
     )
     if states or groups:
         return question

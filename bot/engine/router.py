@@ -109,7 +109,7 @@ def _parties_list(q: Question) -> bool:
 
 
 def _fact(q: Question) -> bool:
-    return q.fact is not None and q.fact_score >= 0.45 and q.has("treaty_words")
+    return q.fact is not None and q.fact_score >= 0.45 and q.has("treaty_words") and q.off_topic < 0.5
 
 
 ROUTES: tuple[Route, ...] = (
@@ -192,7 +192,7 @@ ROUTES: tuple[Route, ...] = (
     ),
     Route(
         Intent.JOINED_IN_PERIOD,
-        lambda q: q.when.is_period and q.has("joined") and not q.has("withdrawal", "how_many", "never"),
+        lambda q: q.when.is_period and q.has("joined") and not q.has("withdrawal", "never"),
         lists.joined_in_period,
         "who joined in a period",
     ),
@@ -201,6 +201,12 @@ ROUTES: tuple[Route, ...] = (
         lambda q: q.has("recent") and q.has("joined", "party_words"),
         lists.recent_answer,
         "the most recent to join",
+    ),
+    Route(
+        Intent.LIST_SIGNATORIES,
+        lambda q: q.has("signed") and q.has("remaining"),
+        lists.list_signatories,
+        "signatories that are left (not yet ratified)",
     ),
     Route(Intent.COUNT, _count, lists.targeted_count, "how many parties, signatories, withdrawals"),
     Route(Intent.LIST_PENDING, lambda q: q.has("pending"), lists.list_pending, "joined, not yet bound"),

@@ -48,9 +48,42 @@ def test_no_date_means_today(text: str) -> None:
     assert not found.explicit and found.date == TODAY
 
 
-def test_an_impossible_day_falls_back_to_its_month() -> None:
-    found = find_date("on 31 february 2026", today=TODAY)
-    assert (found.start, found.date, found.label) == (D("2026-02-01"), D("2026-02-28"), "February 2026")
+@pytest.mark.parametrize("text", ["on 31 february 2026", "was it a party on 30 feb 2026", "on 2026-02-30"])
+def test_an_impossible_day_is_not_replaced_by_another(text: str) -> None:
+    found = find_date(text, today=TODAY)
+    assert found.invalid and not found.explicit and found.date == TODAY
+
+
+@pytest.mark.parametrize(
+    ("text", "date", "start"),
+    [
+        ("on christmas eve 2025", "2025-12-24", None),
+        ("on christmas 2025", "2025-12-25", None),
+        ("on new years day", "2026-01-01", None),
+        ("new year's eve 2025", "2025-12-31", None),
+        ("as of last christmas", "2025-12-25", None),
+        ("next christmas", "2026-12-25", None),
+        ("yesterday", "2026-11-26", None),
+        ("a year ago", "2025-11-27", None),
+        ("3 months ago", "2026-08-27", None),
+        ("two weeks ago", "2026-11-13", None),
+        ("last month", "2026-10-31", "2026-10-01"),
+        ("in summer 2025", "2025-09-22", "2025-06-21"),
+        ("in the 2000s", "2009-12-31", "2000-01-01"),
+        ("between 2000 and 2005", "2005-12-31", "2000-01-01"),
+        ("since 2010", "2026-11-27", "2010-01-01"),
+        ("at the end of 2025", "2025-12-31", None),
+        ("in late 2025", "2025-12-31", None),
+    ],
+)
+def test_dates_in_words(text: str, date: str, start: str | None) -> None:
+    found = find_date(text, today=TODAY)
+    assert found.explicit
+    assert (found.date, found.start) == (D(date), D(start) if start else None)
+
+
+def test_a_season_says_which_hemisphere() -> None:
+    assert "northern-hemisphere" in find_date("summer 2025", today=TODAY).note
 
 
 def test_format_date() -> None:

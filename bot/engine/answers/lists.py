@@ -148,8 +148,36 @@ def count_answer(ix: FactIndex, ctx: Question, *, withdraw: bool, signed: bool, 
     return count_parties(ix, ctx)
 
 
+def withdrawals_in_period(ix: FactIndex, ctx: Question) -> Answer:
+    """The withdrawals notified and those that took effect within a period."""
+    start, end = ctx.when.start or ctx.when.date, ctx.when.end or ctx.when.date
+    states = sorted(ix.kb.states.values(), key=lambda s: (s.withdrawal_effective or dt.date.max, s.name))
+    took_effect = [s for s in states if s.withdrawal_effective and start <= s.withdrawal_effective <= end]
+    notified = [s for s in states if s.withdrawal_notified and start <= s.withdrawal_notified <= end]
+    lines = [
+        f"During {ctx.when.label}, {plural(len(took_effect), 'withdrawal')} took effect"
+        + (
+            ": " + "; ".join(f"{s.name} ({format_date(s.withdrawal_effective)})" for s in took_effect)
+            if took_effect
+            else ""
+        )  # type: ignore[arg-type]
+        + ".",
+        f"{plural(len(notified), 'notice')} of withdrawal {'was' if len(notified) == 1 else 'were'} given then"
+        + (
+            ": " + "; ".join(f"{s.name} ({format_date(s.withdrawal_notified)})" for s in notified)
+            if notified
+            else ""
+        )  # type: ignore[arg-type]
+        + ".",
+    ]
+    chosen = list(dict.fromkeys(took_effect + notified))
+    return matched(" ".join(lines), chosen, [depositary_citation(ix, chosen)], 0.9, I.COUNT)
+
+
 def count_withdrawals(ix: FactIndex, ctx: Question) -> Answer:
     """How many notices of withdrawal had been given, and how many had taken effect, by the date."""
+    if ctx.when.is_period:
+        return withdrawals_in_period(ix, ctx)
     d, today = ctx.when.date, ctx.today
     states = list(ix.kb.states.values())
     gone = [s for s in states if s.withdrawal_notified and s.withdrawal_notified <= d]
@@ -226,8 +254,32 @@ def count_un_members(ix: FactIndex, ctx: Question) -> Answer:
     return matched(text, [], [depositary_citation(ix, [])], 0.88, I.COUNT)
 
 
+def count_in_period(ix: FactIndex, ctx: Question) -> Answer:
+    """The number of States Parties through a period: the count at its start and every change within it."""
+    start = ctx.when.start or ctx.when.date
+    end = ctx.when.end or ctx.when.date
+    if end > ctx.today:
+        end = max(ctx.when.date, ctx.today)
+    first = ix.timeline.count_on(start)
+    changes = ix.timeline.changes(start, end)
+    span = f"{ctx.when.label} ({ctx.when.note})" if ctx.when.note else ctx.when.label
+    if not changes:
+        text = f"There were **{first} States Parties** throughout {span}; the count did not change."
+    else:
+        steps = [f"**{first}** from {format_date(start)}"]
+        for day, _before, after in changes:
+            who = [
+                s.name for s in ix.kb.states.values() if day in (s.entry_into_force, s.withdrawal_effective)
+            ]
+            steps.append(f"**{after}** from {format_date(day)} ({', '.join(who)})")
+        text = f"The number of States Parties during {span}: " + ", then ".join(steps) + "."
+    return matched(text, [], [depositary_citation(ix, [])], 0.9, I.COUNT)
+
+
 def count_parties(ix: FactIndex, ctx: Question) -> Answer:
     """The number of States Parties on the date, with pending withdrawals and entries into force."""
+    if ctx.when.is_period and ctx.when.start and ctx.when.start <= ctx.today:
+        return count_in_period(ix, ctx)
     d, today = ctx.when.date, ctx.today
     verb = _verb(d, today)
     states = list(ix.kb.states.values())
@@ -414,9 +466,10 @@ def list_signatories(ix: FactIndex, ctx: Question) -> Answer:
             key=lambda s: s.consent_deposited,
         )
         text = (
-            f"On {format_date(d)}, no state had signed without ratifying. The last signatory to ratify was "
+            f"None: on {format_date(d)}, no state had signed without ratifying. The last signatory to ratify was "
             f"{last.name}, on {format_date(last.consent_deposited)}."
         )
+        chosen = [last]
     return matched(text, chosen, [depositary_citation(ix, chosen)], 0.85, I.LIST_SIGNATORIES)
 
 
@@ -441,7 +494,7 @@ def joined_in_period(ix: FactIndex, ctx: Question) -> Answer:
         if last:
             text += f" The previous one was {last[0].name}, on {format_date(last[0].consent_deposited)}."
         return matched(text, last, [depositary_citation(ix, last)], 0.8, I.RECENT)
-    lines = [f"States that joined during {ctx.when.label}:"]
+    lines = [f"{plural(len(deposited), 'state')} joined (deposited an instrument) during {ctx.when.label}:"]
     for s in deposited:
         lines.append(
             f"• {s.name}: {s.consent_method} deposited {format_date(s.consent_deposited)}, bound from "

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from bot.engine import intents as I
 from bot.engine.answer import Answer, Citation, decline, matched
@@ -16,10 +16,9 @@ from bot.engine.citations import (
 from bot.engine.dates import format_date
 from bot.engine.index import FactIndex
 from bot.engine.lexicon import lexicon
-from bot.engine.phrasing import SCOPE_HINT, be_not, cap, happens, names, tense, yes
+from bot.engine.phrasing import NOW_PHRASES, SCOPE_HINT, be_not, cap, happens, names, tense, yes
 from bot.engine.question import Question
 from bot.engine.status import (
-    LABELS,
     NON_PARTY,
     PARTY,
     PENDING_ENTRY_INTO_FORCE,
@@ -96,7 +95,7 @@ def status_text(
     if d != today:
         now_code = status_on(state, today)
         if now_code != code:
-            text += f" Today ({format_date(today)}) its status is: {LABELS[now_code]}."
+            text += f" Today ({format_date(today)}) {NOW_PHRASES[now_code]}."
     text += notes(ix, state, d, compact=compact)
     return text, state_event_citations(ix, state, kinds={"withdrawal_notified", "withdrawal_effective"})
 
@@ -322,32 +321,39 @@ def state_timeline(ix: FactIndex, ctx: Question, confidence: float) -> Answer:
     return matched("\n".join(lines), ctx.states[:3], citations, confidence, I.TIMELINE)
 
 
+def _compared_step(ctx: Question) -> tuple[str, Callable[[State], dt.date | None]]:
+    """Which dates answer the comparison: leaving compares effective dates unless notice is asked about."""
+    if ctx.has("withdrawal"):
+        if ctx.has("notice_words"):
+            return "gave notice of withdrawal", lambda s: s.withdrawal_notified
+        return "left (withdrawal effective)", lambda s: s.withdrawal_effective
+    if ctx.has("signed") and not ctx.has("joined"):
+        return "signed", lambda s: s.signed
+    return "deposited its instrument of ratification or accession", lambda s: s.consent_deposited
+
+
 def compare_answer(ix: FactIndex, ctx: Question) -> Answer:
-    """Order several states by when they signed, joined or withdrew."""
-    if I.CUES[I.WITHDRAWAL].search(ctx.templated):
-        label, pick = "gave notice of withdrawal", lambda s: s.withdrawal_notified
-    elif I.CUES[I.SIGNED].search(ctx.templated) and not I.CUES[I.JOINED].search(ctx.templated):
-        label, pick = "signed", lambda s: s.signed
-    else:
-        label, pick = (
-            "deposited its instrument of ratification or accession",
-            lambda s: s.consent_deposited,
-        )
-    dated = sorted((s for s in ctx.states if pick(s)), key=lambda s: pick(s))
+    """Order several states by when they signed, joined or withdrew; say whether it was the same day."""
+    label, pick = _compared_step(ctx)
+    dated = sorted((s for s in ctx.states if pick(s)), key=lambda s: pick(s) or dt.date.min)
     undated = [s for s in ctx.states if not pick(s)]
     lines = []
     if dated:
         first = dated[0]
         ties = [s for s in dated if pick(s) == pick(first)]
-        if len(ties) > 1:
+        day = format_date(pick(first) or dt.date.min)
+        if len(ties) == len(ctx.states) > 1:
             lines.append(
-                f"{' and '.join(s.name for s in ties)} {label} on the same day, {format_date(pick(first))}."
+                f"{'Yes: ' if ctx.has('same_time') else ''}{' and '.join(s.name for s in ties)} {label} on the same day, {day}."
             )
+        elif len(ties) > 1:
+            lines.append(f"{' and '.join(s.name for s in ties)} {label} on the same day, {day}.")
         else:
-            lines.append(f"**{first.name}** {label} first, on {format_date(pick(first))}.")
-        lines += [f"• {s.name}: {format_date(pick(s))}" for s in dated]
+            lead = "No: " if ctx.has("same_time") else ""
+            lines.append(f"{lead}**{first.name}** {label} first, on {day}.")
+        lines += [f"• {s.name}: {format_date(pick(s) or dt.date.min)}" for s in dated]
     for s in undated:
-        lines.append(f"• {s.name}: never {label.split(' its ')[0] if ' its ' in label else label}.")
+        lines.append(f"• {s.name}: never {label.split(' its ')[0].split(' (')[0]}.")
     return matched("\n".join(lines), ctx.states, [depositary_citation(ix, ctx.states)], 0.85, I.STATUS)
 
 
