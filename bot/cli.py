@@ -44,6 +44,14 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument("question", help="the question, or '-' to read questions from standard input")
     ask.add_argument("--as-of", type=_date, help="answer as if this date (YYYY-MM-DD) were today")
     ask.add_argument("--json", action="store_true", help="print JSON (JSON Lines when reading stdin)")
+    ask.add_argument(
+        "--conversation",
+        action="store_true",
+        help="with '-': the lines are one conversation, so follow-ups ('and finland?') use what came before",
+    )
+    evaluate = sub.add_parser("evaluate", help="score the engine on a question set (YAML)")
+    evaluate.add_argument("questions", type=Path, help="the question set, e.g. tests/questions.yaml")
+    evaluate.add_argument("--failures", action="store_true", help="list every question answered wrongly")
 
     console = sub.add_parser("console", help="chat with the bot in the terminal, slash commands included")
     console.add_argument("--as-of", type=_date, help="answer as if this date were today")
@@ -76,7 +84,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     if args.command == "build":
         return _build(knowledge_dir, database)
-    if args.command in ("states", "ask", "console"):
+    if args.command in ("states", "ask", "console", "evaluate"):
         from bot.facts.database import ensure_database
         from bot.facts.validate import KnowledgeError
 
@@ -88,7 +96,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "states":
             return _states(database, args.as_of, as_json=args.json)
         if args.command == "ask":
-            return _ask(database, args.question, args.as_of, as_json=args.json)
+            if args.conversation and args.question != "-":
+                print(
+                    "error: --conversation reads the conversation from standard input: use '-'",
+                    file=sys.stderr,
+                )
+                return 2
+            return _ask(
+                database, args.question, args.as_of, as_json=args.json, conversation=args.conversation
+            )
+        if args.command == "evaluate":
+            return _evaluate(database, args.questions, failures=args.failures)
         from bot.frontends.console import run_console
 
         return run_console(knowledge_dir=knowledge_dir, database=database, as_of=args.as_of)
@@ -192,15 +210,23 @@ def _states(database: Path, as_of: dt.date | None, *, as_json: bool) -> int:
     return 0
 
 
-def _ask(database: Path, question: str, as_of: dt.date | None, *, as_json: bool) -> int:
+def _ask(
+    database: Path, question: str, as_of: dt.date | None, *, as_json: bool, conversation: bool = False
+) -> int:
+    from bot.engine.conversation import Conversations
     from bot.frontends.text import render_text
     from bot.service import load_engine
 
     engine = load_engine(database)
+    talk = Conversations()
     if question == "-":
         for line in sys.stdin:
             line = line.rstrip("\n")
-            answer = engine.ask(line, as_of=as_of)
+            answer = (
+                talk.ask(engine, "stdin", line, as_of=as_of)
+                if conversation
+                else engine.ask(line, as_of=as_of)
+            )
             if as_json:
                 print(json.dumps(answer.to_dict(), ensure_ascii=False), flush=True)
             else:
@@ -212,4 +238,27 @@ def _ask(database: Path, question: str, as_of: dt.date | None, *, as_json: bool)
         print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=1))
     else:
         print(render_text(answer, reviewed=engine.kb.reviewed))
+    return 0
+
+
+def _evaluate(database: Path, questions: Path, *, failures: bool) -> int:
+    from bot.engine.conversation import Conversations
+    from bot.evaluate import evaluate, load_cases
+    from bot.service import load_engine
+
+    engine = load_engine(database, cache_size=0)
+
+    def ask(text: str, as_of: dt.date, before: Sequence[str]) -> dict[str, object]:
+        talk = Conversations()
+        for earlier in before:
+            talk.ask(engine, "eval", earlier, as_of=as_of)
+        return talk.ask(engine, "eval", text, as_of=as_of).to_dict()
+
+    report = evaluate(load_cases(questions), ask)
+    print("\n".join(report.lines()))
+    if failures:
+        for verdict in report.verdicts:
+            if not verdict.ok:
+                before = f" (after {list(verdict.case.before)})" if verdict.case.before else ""
+                print(f"[{verdict.kind}] {verdict.case.q!r}{before}: {'; '.join(verdict.problems)}")
     return 0

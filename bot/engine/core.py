@@ -6,10 +6,12 @@ import copy
 import datetime as dt
 from collections import OrderedDict
 from collections.abc import Callable
+from dataclasses import replace
 
 from bot.clock import today_utc
 from bot.engine.answer import Answer, decline, fit
 from bot.engine.answers import direct
+from bot.engine.conversation import rewrite
 from bot.engine.entities import GROUP, STATE
 from bot.engine.index import FactIndex
 from bot.engine.phrasing import SCOPE_HINT, date_notes, read_as_note, separate_states_note
@@ -69,6 +71,21 @@ class Engine:
     def answer_question(self, q: Question) -> Answer:
         """Route an understood question and add the closing notes."""
         return self._finish(self._noted(q, route(q, self.index)), q.today, truncated=q.truncated)
+
+    def follow_up(
+        self, text: str, *, previous: Question | None, as_of: dt.date | None = None
+    ) -> tuple[Answer, Question | None]:
+        """Answer ``text`` as a follow-up of ``previous``: what it leaves out is taken from there."""
+        today = as_of or self.clock()
+        q = self.understand(text, as_of=today)
+        if q is None:
+            return self._finish(decline("Please ask a question. " + SCOPE_HINT, confidence=0.0), today), None
+        rewritten = rewrite(q, previous)
+        if rewritten is not None:
+            resolved = self.understand(rewritten[0], as_of=today)
+            if resolved is not None:
+                q = replace(resolved, carried=rewritten[1])
+        return self.answer_question(q), q
 
     def answer(self, query: Query) -> Answer:
         """Answer a structured query (from a slash command): no English is parsed."""

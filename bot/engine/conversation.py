@@ -1,0 +1,147 @@
+"""Follow-up questions: what a short question leaves out is taken from the conversation so far.
+
+"what about sweden?" asks the last question again about Sweden; "and in 2024?" asks it again for
+2024; "when did they join?" asks about the states last talked about. A question that names its own
+subject and asks its own thing starts afresh. A conversation is kept per user and channel (or per
+console session) for ``ttl`` seconds after its last question.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
+
+from bot.engine.lexicon import lexicon
+from bot.engine.question import Question
+from bot.textnorm import fold
+
+if TYPE_CHECKING:
+    from bot.engine.answer import Answer
+    from bot.engine.core import Engine
+
+TTL_SECONDS = 600.0
+MAX_CONVERSATIONS = 10_000
+_LEX = lexicon()
+_FOLLOW = _LEX.router_cues
+
+
+@dataclass(frozen=True, slots=True)
+class Turn:
+    """The last question of a conversation that was answered, and when it was asked."""
+
+    question: Question
+    at: float
+
+
+def _subject_names(q: Question) -> list[str]:
+    return [s.name for s in q.states] + [f"the {g.name}" for g in q.groups]
+
+
+def _mention_texts(q: Question) -> list[str]:
+    return [m.text for m in q.found.mentions if m.target.kind in ("state", "group")]
+
+
+def _replace_subject(prev: Question, names: list[str]) -> str:
+    """The previous question's text with its subject replaced by ``names``."""
+    text = prev.text
+    mentions = _mention_texts(prev)
+    joined = " and ".join(names)
+    for i, mention in enumerate(mentions):
+        text = re.sub(re.escape(fold(mention)), joined if i == 0 else "", text, count=1)
+    return re.sub(r"\s+(and|or|,)\s+(?=[?.!]?$)", " ", text).strip()
+
+
+def _replace_date(prev: Question, q: Question) -> str:
+    """The previous question's text with its date replaced by the new question's date phrase."""
+    text = prev.text
+    if prev.when.span is not None:
+        text = text[: prev.when.span[0]] + " " + text[prev.when.span[1] :]
+    phrase = q.text[q.when.span[0] : q.when.span[1]] if q.when.span else q.when.label
+    return f"{text.rstrip(' ?.!')} {phrase.strip()}"
+
+
+def _with_subject(q: Question, prev: Question) -> str:
+    """The question with its pronoun ("they", "it", "which one") replaced by the previous subject."""
+    names = _subject_names(prev)
+    joined = " and ".join(names)
+    which = "which of " + joined if len(names) > 1 else joined
+    text = _FOLLOW["which_one"].sub(which, q.text, count=1)
+    if text == q.text:
+        text = _FOLLOW["pronoun"].sub(joined, q.text, count=1)
+    return text
+
+
+def _only_ellipsis(q: Question) -> bool:
+    """Nothing but a subject, a date and words like "and", "what about", "how about"."""
+    covered = q.found.covered()
+    rest = [t for i, t in enumerate(q.found.tokens) if i not in covered]
+    text = " ".join(rest)
+    if q.when.span is not None:
+        date_words = set(q.text[q.when.span[0] : q.when.span[1]].split())
+        rest = [t for t in rest if t not in date_words]
+        text = " ".join(rest)
+    filler = _LEX.words["follow_up_fillers"]
+    return all(t in filler for t in rest) or bool(_FOLLOW["ellipsis"].fullmatch(text))
+
+
+def rewrite(q: Question, prev: Question | None) -> tuple[str, str] | None:
+    """The text to ask instead of ``q`` given the previous question, and a note of what was carried."""
+    if prev is None:
+        return None
+    own_subject = bool(q.states or q.groups)
+    if own_subject and _only_ellipsis(q) and (prev.states or prev.groups):
+        names = _subject_names(q)
+        text = _replace_subject(prev, names)
+        if q.when.explicit:
+            text = _replace_date(replace(prev, text=text, when=replace(prev.when, span=None)), q)
+        carried = prev.when.label if prev.when.explicit and not q.when.explicit else ""
+        return text, ", ".join(names) + (f", as of {carried}" if carried else "")
+    if own_subject:
+        return None
+    names = _subject_names(prev)
+    if q.when.explicit and _only_ellipsis(q):
+        return _replace_date(prev, q), ", ".join([*names, f"as of {q.when.label}"])
+    if not names:
+        return None
+    if _FOLLOW["pronoun"].search(q.norm) or _FOLLOW["which_one"].search(q.norm):
+        return _with_subject(q, prev), ", ".join(names)
+    return None
+
+
+class Conversations:
+    """Conversations by key (user and channel), each forgotten ``ttl`` seconds after its last question."""
+
+    def __init__(
+        self,
+        *,
+        ttl: float = TTL_SECONDS,
+        clock: Callable[[], float] = time.monotonic,
+        limit: int = MAX_CONVERSATIONS,
+    ) -> None:
+        self.ttl = ttl
+        self.clock = clock
+        self.limit = limit
+        self._turns: OrderedDict[Hashable, Turn] = OrderedDict()
+
+    def last(self, key: Hashable) -> Question | None:
+        """The last question asked under ``key``, unless it has expired."""
+        turn = self._turns.get(key)
+        if turn is None or self.clock() - turn.at > self.ttl:
+            self._turns.pop(key, None)
+            return None
+        return turn.question
+
+    def ask(self, engine: Engine, key: Hashable, text: str, *, as_of: dt.date | None = None) -> Answer:
+        """Answer ``text`` as the next question of the conversation under ``key``."""
+        answer, question = engine.follow_up(text, previous=self.last(key), as_of=as_of)
+        if question is not None and answer.matched:
+            self._turns[key] = Turn(question, self.clock())
+            self._turns.move_to_end(key)
+            while len(self._turns) > self.limit:
+                self._turns.popitem(last=False)
+        return answer
