@@ -12,6 +12,7 @@ from bot.facts.records import Event, Fact, KnowledgeBase, State
 from bot.textnorm import normalize
 
 _LITERAL = re.compile(r"[a-z]{3,}")
+_PREFIX_LITERAL = re.compile(r"([a-z]{4,})\\w")
 _ESCAPE = re.compile(r"\\[a-zA-Z]")
 
 
@@ -54,6 +55,8 @@ class FactIndex:
         self.search = EventSearch(kb, self.entities, words["stopwords"], self.synonyms)
         self.domain_words = _domain_words(kb, self.search)
         self.topic_words = _topic_words(kb)
+        self.cue_stems = frozenset(stem(w) for w in _cue_words()) | frozenset(_cue_words())
+        self.cue_prefixes = tuple(sorted(_cue_prefixes()))
         self.typo_words: dict[str, list[str]] = {}
         for word in sorted(self.domain_words):
             if len(word) >= 4 and word.isalpha():
@@ -70,6 +73,8 @@ def _domain_words(kb: KnowledgeBase, search: EventSearch) -> frozenset[str]:
     words: set[str] = set()
     for listed in lex.words.values():
         words.update(listed)
+    for listed in lex.small_talk.values():
+        words.update(str(listed).split())
     for listed in lex.synonyms.values():
         words.update(listed)
     words.update(lex.ordinals)
@@ -83,6 +88,24 @@ def _domain_words(kb: KnowledgeBase, search: EventSearch) -> frozenset[str]:
     for text in texts:
         words.update(normalize(text).split())
     return frozenset(w for w in words if len(w) > 1)
+
+
+def _cue_words() -> set[str]:
+    """The words in the lexicon's intent cues ("party", "withdrew", "how many")."""
+    lex = lexicon()
+    words: set[str] = set()
+    for pattern in (*lex.state_cues.values(), *lex.cues.values(), *lex.router_cues.values()):
+        words.update(_LITERAL.findall(_ESCAPE.sub(" ", pattern.pattern)))
+    return words
+
+
+def _cue_prefixes() -> set[str]:
+    """Cue words written as a stem with ``\\w*`` ("withdr", "ratif"): any word they begin."""
+    lex = lexicon()
+    prefixes: set[str] = set()
+    for pattern in (*lex.state_cues.values(), *lex.cues.values(), *lex.router_cues.values()):
+        prefixes.update(_PREFIX_LITERAL.findall(pattern.pattern.replace("\\b", " ")))
+    return prefixes
 
 
 def _topic_words(kb: KnowledgeBase) -> frozenset[str]:
@@ -99,3 +122,8 @@ def _topic_words(kb: KnowledgeBase) -> frozenset[str]:
         for text in (fact.title, *fact.keywords, *fact.questions):
             words.update(normalize(text).split())
     return frozenset(words | {stem(w) for w in words})
+
+
+def is_cue(ix: FactIndex, token: str) -> bool:
+    """Whether a search token is one of the lexicon's intent words (never evidence for an event)."""
+    return token in ix.cue_stems or token.startswith(ix.cue_prefixes)

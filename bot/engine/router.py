@@ -184,6 +184,7 @@ ROUTES: tuple[Route, ...] = (
     ),
     Route(Intent.FIRST_SIGNATURES, _first_signatures, lists.first_signatures, "the first to sign"),
     Route(Intent.NTH, _nth, lists.nth_answer, "the Nth state to join"),
+    Route(Intent.EVENT, _no_subject, events.strong_event_answer, "an event described in detail"),
     Route(
         Intent.EVENTS_IN_PERIOD,
         lambda q: q.when.is_period and q.has("happenings"),

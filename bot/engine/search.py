@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from bot.engine.entities import STATE, EntityIndex
 from bot.facts.records import Event, KnowledgeBase
 
-_SUFFIXES = ("ations", "ation", "ings", "ing", "ies", "ied", "ed", "es", "s")
+_SUFFIXES = ("ations", "ation", "als", "al", "ings", "ing", "ies", "ied", "ed", "es", "s")
 
 
 def stem(word: str) -> str:

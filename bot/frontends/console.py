@@ -38,12 +38,17 @@ class Call:
         return _date(self.args[-1]) if self.args else None
 
 
+CONSOLE_KEY = "console"
+
+
 def usage(name: str) -> str:
     return f"Usage: {command_named(name).synopsis(CONSOLE)}"
 
 
 def _ask(call: Call) -> str:
-    return call.replies.ask(" ".join(call.args), public=True, as_of=call.as_of).as_text()
+    return call.replies.ask(
+        " ".join(call.args), public=True, as_of=call.as_of, conversation=CONSOLE_KEY
+    ).as_text()
 
 
 def _status(call: Call) -> str:
@@ -117,7 +122,7 @@ def handle(
     if not line:
         return ""
     if not line.startswith("/"):
-        return replies.ask(line, public=True, as_of=as_of).as_text()
+        return replies.ask(line, public=True, as_of=as_of, conversation=CONSOLE_KEY).as_text()
     try:
         parts = shlex.split(line[1:])
     except ValueError:

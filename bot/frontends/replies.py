@@ -5,13 +5,14 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process, utils
 
 from bot import __version__
 from bot.engine.answer import Answer, Citation
+from bot.engine.conversation import Conversations
 from bot.engine.dates import format_date
 from bot.engine.intents import Intent
 from bot.engine.query import Query
@@ -63,6 +64,7 @@ class CommandReplies:
         self.store = store
         self.clock = clock or (lambda: dt.datetime.now(dt.UTC).date())
         self._choices: dict[tuple[str, str], list[tuple[str, str]]] = {}
+        self.conversations = Conversations()
 
     # -- helpers
     def _footer(self, answer: Answer | None, on: dt.date) -> str:
@@ -90,9 +92,22 @@ class CommandReplies:
         )
 
     # -- commands
-    def ask(self, question: str, *, public: bool = False, as_of: dt.date | None = None) -> Reply:
+    def ask(
+        self,
+        question: str,
+        *,
+        public: bool = False,
+        as_of: dt.date | None = None,
+        conversation: Hashable | None = None,
+    ) -> Reply:
+        """Answer a question; with a ``conversation`` key, follow-ups use the questions before it."""
         today = as_of or self.clock()
-        return self.from_answer(self.store.engine.ask(question, as_of=today), on=today, public=public)
+        engine = self.store.engine
+        if conversation is None:
+            answer = engine.ask(question, as_of=today)
+        else:
+            answer = self.conversations.ask(engine, conversation, question, as_of=today)
+        return self.from_answer(answer, on=today, public=public)
 
     def resolve_state(self, text: str) -> tuple[str | None, list[str]]:
         """The ISO code ``text`` names (autocomplete is only a hint), or None with suggestions."""

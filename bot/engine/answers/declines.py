@@ -99,8 +99,13 @@ def unknown_words(ix: FactIndex, q: Question) -> Answer:
     ]
     if not suggestions:
         suggestions = ["Which states are not parties?", "How many States Parties are there?", "help"]
+    opening = (
+        f"I don't have a list of the members of {words}"
+        if q.has("group_shaped") and not q.states
+        else f"I don't know what {words} means here"
+    )
     return decline(
-        f"I don't know what {words} means here{understood_summary(q)}. "
+        f"{opening}{understood_summary(q)}. "
         "I only have the fact base on the Ottawa Convention: states, groups of states, dates and the treaty's text.",
         suggestions=suggestions[:3],
         confidence=0.3,

@@ -6,7 +6,7 @@ from bot.engine.answer import Answer, matched
 from bot.engine.citations import event_citation
 from bot.engine.dates import format_date
 from bot.engine.entities import STATE
-from bot.engine.index import FactIndex
+from bot.engine.index import FactIndex, is_cue
 from bot.engine.question import Question
 from bot.engine.search import Hit
 
@@ -38,7 +38,8 @@ def _clear(hits: list[Hit], names: set[str]) -> list[Hit]:
     if not hits or hits[0].score < CLEAR_SCORE:
         return []
     words = [t for t in hits[0].matched if not t.startswith("@")]
-    if len(words) < 2 and not (set(words) & names):
+    states = [t for t in hits[0].matched if t.startswith("@")]
+    if not words or (len(words) < 2 and not states and not (set(words) & names)):
         return []  # one ordinary word, or a state's name alone, is not a match
     best = hits[0]
     close = [h for h in hits[1:] if best.score - h.score < CLEAR_MARGIN]
@@ -60,3 +61,20 @@ def event_answer(ix: FactIndex, q: Question) -> Answer | None:
     states = [ix.kb.states[h.event.iso3] for h in hits if h.event.iso3 in ix.kb.states]
     confidence = min(0.9, 0.4 + hits[0].score * 0.5)
     return matched("\n".join(lines), states, [event_citation(ix, h.event) for h in hits], confidence, "event")
+
+
+STRONG_SCORE = 0.75
+STRONG_WORDS = 2
+FACT_MARGIN = 0.2
+
+
+def strong_event_answer(ix: FactIndex, q: Question) -> Answer | None:
+    """An event the question describes in its own words (not the words of intents like "joined" or "how
+    many"), before any list answers: "what did the UN secretary general say"."""
+    own = [t for t in query_tokens(ix, q) if not is_cue(ix, t) and not t.startswith("@")]
+    hits = ix.search.search(own, limit=3)
+    if not hits or hits[0].score < STRONG_SCORE or len(hits[0].matched) < STRONG_WORDS:
+        return None
+    if hits[0].score < q.fact_score + FACT_MARGIN:
+        return None  # a treaty fact matches about as well: the fact route answers
+    return event_answer(ix, q)

@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable
 
 from bot.engine import intents as I
 from bot.engine.answer import Answer, Citation, decline, matched
+from bot.engine.answers.events import event_answer
 from bot.engine.citations import (
     depositary_citation,
     event_citation,
@@ -476,9 +477,13 @@ def _state_intent(ctx: Question) -> tuple[str, float] | Answer:
     unrelated = ctx.has("unrelated_topics")
     if not any(s.cue for s in scores):
         # A bare name ("poland", "Finland?", "what about Chad") asks for its status; other topics are out of scope.
-        if unrelated or _leftover_words(ctx):
+        leftover = _leftover_words(ctx)
+        if unrelated or leftover:
+            shown = ", ".join(f"“{w}”" for w in leftover[:3])
+            opening = f"I don't know what {shown} means here; " if leftover and not unrelated else ""
             return decline(
-                "I can only tell you about states' status under the Ottawa Mine Ban Convention. "
+                opening
+                + "I can only tell you about states' status under the Ottawa Mine Ban Convention. "
                 + SCOPE_HINT,
                 suggestions=[f"Is {s.name} a party?" for s in ctx.states[:3]],
                 intent="out_of_scope",
@@ -506,6 +511,9 @@ def state_question(ix: FactIndex, ctx: Question) -> Answer:
         )
     reading = _state_intent(ctx)
     if isinstance(reading, Answer):
+        event = event_answer(ix, ctx)
+        if event is not None:
+            return event
         if not reading.suggestions:
             reading.suggestions = state_suggestions(ix, ctx.states[0])
         return reading

@@ -104,7 +104,7 @@ class TreatyBot(commands.Bot):
         if earlier:
             await self._reply(message, Reply(body=f"I answered the same question a moment ago: {earlier}"))
             return
-        reply = self.replies.ask(question, public=True)
+        reply = self.replies.ask(question, public=True, conversation=(message.author.id, message.channel.id))
         sent = await self._reply(message, reply)
         self.dedupe.remember(message.channel.id, question, sent.jump_url)
         answer = reply.answer

@@ -151,7 +151,8 @@ class TreatyCommands(commands.Cog):
     @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=True)
     async def ask(self, interaction: discord.Interaction, question: str, public: bool = False) -> None:
         started = time.perf_counter()
-        reply = self.replies.ask(question, public=public)
+        key = (interaction.user.id, interaction.channel_id)
+        reply = self.replies.ask(question, public=public, conversation=key)
         await self.send(interaction, reply, command="ask", started=started)
 
     @app_commands.command(name=STATUS.name, description=STATUS.description)
