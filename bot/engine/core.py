@@ -14,7 +14,7 @@ from bot.engine.answers import direct
 from bot.engine.conversation import rewrite
 from bot.engine.entities import GROUP, STATE
 from bot.engine.index import FactIndex
-from bot.engine.phrasing import SCOPE_HINT, date_notes, read_as_note, separate_states_note
+from bot.engine.phrasing import SCOPE_HINT, date_notes, read_as_note, sentences, separate_states_note
 from bot.engine.query import Query
 from bot.engine.question import Question, understand
 from bot.engine.router import route
@@ -109,7 +109,7 @@ class Engine:
                 fit(answer.text, 1500 - 60)
                 + f"\n\n_(Your question was cut to {MAX_QUESTION_CHARS} characters.)_"
             )
-        answer.text = fit(answer.text)
+        answer.text = fit(sentences(answer.text))
         if answer.matched and not answer.citations and answer.intent not in UNCITED_INTENTS:
             answer.matched = False
         return answer

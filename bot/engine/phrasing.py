@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable
 
 from bot.engine import intents as I
@@ -152,3 +153,39 @@ def date_notes(ix: FactIndex, q: Question) -> str:
             f"last reviewed, on {format_date(ix.kb.reviewed)}.)_"
         )
     return ""
+
+
+def the(state: State, *, start: bool = False) -> str:
+    """A state's name as a sentence uses it: "the United States" ("The United States" to start one)."""
+    if not state.article:
+        return state.name
+    return f"{state.article.capitalize() if start else state.article} {state.name}"
+
+
+_LOWER_THE = re.compile(r"(^|[.!?]\s+|\n[•\s]*)(\*\*|_)?the\b")
+
+
+def sentences(text: str) -> str:
+    """Capitalise "the" where it starts a sentence ("**the United States** is …" → "**The United …")."""
+    return _LOWER_THE.sub(lambda m: m.group(1) + (m.group(2) or "") + "The", text)
+
+
+def state_scope_decline(words: list[str], states: Iterable[State]) -> str:
+    """One decline sentence for a question about states that asks something the fact base does not cover."""
+    named = " and ".join(the(s) for s in list(states)[:2]) or "a state"
+    shown = ", ".join(f"“{w}”" for w in words[:3])
+    opening = f"I don't know what {shown} means here. " if words else ""
+    return (
+        f"{opening}About {named}, I can tell you whether it is a party to the Ottawa Mine Ban Convention on any "
+        "date, and when it signed, joined or withdrew."
+    )
+
+
+def in_count_sentence(phrase: str, count: int, total: int, be: str, day: dt.date) -> str:
+    """``Of the 3 Baltic states, 2 are States Parties on D.``, or "None of …", "All …"."""
+    are = {"is": "are", "was": "were"}.get(be, "will be")
+    if count == 0:
+        return f"None of the {phrase} {be} a State Party on {format_date(day)}."
+    if count == total and total > 1:
+        return f"All {phrase} {are} States Parties on {format_date(day)}."
+    return f"Of the {phrase}, **{count}** {are if count != 1 else be} {'States Parties' if count != 1 else 'a State Party'} on {format_date(day)}."

@@ -52,6 +52,7 @@ def _create_schema(db: sqlite_utils.Database) -> None:
             "locator": str,
             "confidence": str,
             "note": str,
+            "article": str,
         },
         pk="iso3",
     )
@@ -150,6 +151,7 @@ def _insert(db: sqlite_utils.Database, kb: KnowledgeBase) -> dict[str, int]:
             "locator": s.locator,
             "confidence": s.confidence,
             "note": s.note,
+            "article": s.article,
         }
         for s in kb.states.values()
     )
@@ -341,6 +343,7 @@ def read_knowledge(db_path: Path) -> KnowledgeBase:
                 locator=r["locator"] or "",
                 confidence=r["confidence"] or "",
                 note=r["note"] or "",
+                article=r["article"] or "",
             )
             for r in db["states"].rows_where(order_by="name")
         }

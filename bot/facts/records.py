@@ -34,6 +34,7 @@ class State:
     locator: str
     confidence: str
     note: str
+    article: str = ""  # "the" for the United States, the Marshall Islands, the Holy See
 
 
 @dataclass(frozen=True, slots=True)

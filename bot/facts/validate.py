@@ -57,6 +57,7 @@ STATE_COLUMNS = {
     "locator": False,
     "confidence": True,
     "note": False,
+    "article": False,
 }
 SOURCE_COLUMNS = {"id": True, "title": True, "publisher": True, "date": False, "url": True, "accessed": True}
 ALIAS_COLUMNS = {"alias": True, "iso3": True, "kind": True, "context": False}
@@ -340,6 +341,8 @@ def _load_states(col: _Collector, sources: dict[str, Source]) -> dict[str, State
             col.add(name, line, f"consent_method {method!r} is not one of {', '.join(CONSENT_METHODS)}")
         _check_state_dates(col, line, dates, method, row["note"])
         state_sources = _source_ids(col, name, line, row["sources"], sources)
+        if row.get("article", "") not in ("", "the"):
+            col.add(name, line, f"article must be 'the' or empty, not {row['article'][:40]!r}")
         states[iso3] = State(
             iso3=iso3,
             name=row["name"],
@@ -354,6 +357,7 @@ def _load_states(col: _Collector, sources: dict[str, Source]) -> dict[str, State
             locator=row["locator"],
             confidence=row["confidence"],
             note=row["note"],
+            article=row.get("article", ""),
         )
     return states
 

@@ -401,7 +401,7 @@ async def test_did_you_mean_button_over_the_wire(bot: BotProcess, double: Discor
     message_id = double.response_message_id(first.path.split("/")[2])
     click = P.button(buttons[1]["custom_id"], P.message("", message_id=message_id), user_id=user)
     recorded = await ask(double, click)
-    assert "**Republic of the Congo** is a **State Party**" in embed_of(recorded)["description"]
+    assert "**The Republic of the Congo** is a **State Party**" in embed_of(recorded)["description"]
 
 
 async def test_delayed_and_dropped_requests(bot: BotProcess, double: DiscordDouble) -> None:

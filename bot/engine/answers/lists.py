@@ -21,7 +21,15 @@ from bot.engine.citations import (
 )
 from bot.engine.dates import format_date
 from bot.engine.index import FactIndex
-from bot.engine.phrasing import group_phrase, membership_note, names, ordinal_suffix, plural, tense
+from bot.engine.phrasing import (
+    group_phrase,
+    in_count_sentence,
+    membership_note,
+    names,
+    ordinal_suffix,
+    plural,
+    tense,
+)
 from bot.engine.question import Question
 from bot.engine.status import (
     NON_PARTY,
@@ -52,10 +60,7 @@ def group_question(ix: FactIndex, ctx: Question) -> Answer:
         by_code.setdefault(status_on(state, d), []).append(state)
     in_count = len(by_code.get(PARTY, [])) + len(by_code.get(WITHDRAWAL_PENDING, []))
     withdraw_focus = bool(I.CUES[I.WITHDRAWAL].search(ctx.templated))
-    lines = [
-        f"Of the {group_phrase(group, len(members))}, **{in_count}** {'are' if be == 'is' else 'were' if be == 'was' else 'will be'} "
-        f"States Parties on {format_date(d)}."
-    ]
+    lines = [in_count_sentence(group_phrase(group, len(members)), in_count, len(members), be, d)]
     order = (WITHDRAWN, WITHDRAWAL_PENDING, PARTY, PENDING_ENTRY_INTO_FORCE, SIGNATORY, NON_PARTY)
     if I.NEVER.search(ctx.norm) and not withdraw_focus:
         order = (NON_PARTY, SIGNATORY, WITHDRAWN, PENDING_ENTRY_INTO_FORCE, WITHDRAWAL_PENDING, PARTY)
@@ -604,11 +609,14 @@ def nth_answer(ix: FactIndex, ctx: Question) -> Answer:
         )
     else:
         named = [s for s in same_day if event_names_ordinal(ix, s, n)]
-        span = f"{first_pos}{ordinal_suffix(first_pos)} to {first_pos + len(same_day) - 1}{ordinal_suffix(first_pos + len(same_day) - 1)}"
+        last_pos = first_pos + len(same_day) - 1
+        span = (
+            f"first {len(same_day)}" if first_pos == 1 else f"instruments numbered {first_pos} to {last_pos}"
+        )
         text = (
-            f"{len(same_day)} states deposited on {format_date(target.consent_deposited)}, the {span} "
-            f"instruments: {', '.join(s.name for s in same_day)}; the depositary's list does not order "
-            "same-day deposits."
+            f"{len(same_day)} states deposited their instruments on the same day, "
+            f"{format_date(target.consent_deposited)}: {', '.join(s.name for s in same_day)}. Together they are "
+            f"the {span} in the order of deposit; the depositary's list does not order deposits made on one day."
         )
         if named:
             text = (

@@ -17,7 +17,18 @@ from bot.engine.citations import (
 from bot.engine.dates import format_date
 from bot.engine.index import FactIndex
 from bot.engine.lexicon import lexicon
-from bot.engine.phrasing import NOW_PHRASES, SCOPE_HINT, be_not, cap, happens, names, tense, yes
+from bot.engine.phrasing import (
+    NOW_PHRASES,
+    SCOPE_HINT,
+    be_not,
+    cap,
+    happens,
+    names,
+    state_scope_decline,
+    tense,
+    the,
+    yes,
+)
 from bot.engine.question import Question
 from bot.engine.status import (
     NON_PARTY,
@@ -40,7 +51,7 @@ def status_text(
     d, today = ctx.when.date, ctx.today
     be, have, lead = tense(d, today)
     code = status_on(state, d)
-    name = f"**{state.name}**"
+    name = f"**{the(state)}**"
     method = state.consent_method or "instrument"
     if code == PARTY:
         text = lead + f"{name} {be} a **State Party**"
@@ -136,7 +147,7 @@ def signed_text(
 ) -> tuple[str, list[Citation]]:
     d, today = ctx.when.date, ctx.today
     _be, have, lead = tense(d, today)
-    name = f"**{state.name}**"
+    name = f"**{the(state)}**"
     if state.signed and state.signed <= d:
         text = f"{yes(ctx)}{name} signed the Convention on {format_date(state.signed)}."
         if state.consent_deposited and state.consent_deposited <= d:
@@ -171,7 +182,7 @@ def joined_text(
     ix: FactIndex, state: State, ctx: Question, *, compact: bool = False
 ) -> tuple[str, list[Citation]]:
     d, today = ctx.when.date, ctx.today
-    name = f"**{state.name}**"
+    name = f"**{the(state)}**"
     if state.consent_deposited:
         method = state.consent_method or "instrument"
         bound = happens(state.entry_into_force, today, "entered", "enters")
@@ -211,7 +222,7 @@ def withdrawal_text(
 ) -> tuple[str, list[Citation]]:
     d, today = ctx.when.date, ctx.today
     be, _have, lead = tense(d, today)
-    name = f"**{state.name}**"
+    name = f"**{the(state)}**"
     code = status_on(state, d)
     if state.withdrawal_notified and state.withdrawal_notified <= d:
         effect_verb = happens(state.withdrawal_effective, today, "took", "will take")
@@ -272,7 +283,7 @@ def state_timeline(ix: FactIndex, ctx: Question, confidence: float) -> Answer:
     citations: list[Citation] = [depositary_citation(ix, ctx.states[:3])]
     for state in ctx.states[:3]:
         events = list(ix.events_by_state.get(state.iso3, []))
-        header = f"**{state.name}**"
+        header = f"**{the(state)}**"
         reasons = [e for e in events if e.kind == "withdrawal_reason"]
         if why:
             if reasons:
@@ -351,7 +362,7 @@ def compare_answer(ix: FactIndex, ctx: Question) -> Answer:
             lines.append(f"{' and '.join(s.name for s in ties)} {label} on the same day, {day}.")
         else:
             lead = "No: " if ctx.has("same_time") else ""
-            lines.append(f"{lead}**{first.name}** {label} first, on {day}.")
+            lines.append(f"{lead}**{the(first)}** {label} first, on {day}.")
         lines += [f"• {s.name}: {format_date(pick(s) or dt.date.min)}" for s in dated]
     for s in undated:
         lines.append(f"• {s.name}: never {label.split(' its ')[0].split(' (')[0]}.")
@@ -375,9 +386,9 @@ def reasons_answer(ix: FactIndex, ctx: Question, confidence: float) -> Answer:
         lines.append(f"**{names(states)}**: {snippet.replace('Reason given: ', '')}")
     for state in silent:
         if state.withdrawal_notified:
-            lines.append(f"**{state.name}**: the fact base records no stated reason.")
+            lines.append(f"**{the(state)}**: the fact base records no stated reason.")
         else:
-            lines.append(f"**{state.name}** has not withdrawn.")
+            lines.append(f"**{the(state)}** has not withdrawn.")
     gone = [s for s in ctx.states if s.withdrawal_notified]
     if gone:
         lines.append(withdrawn_lines(ix, gone, ctx.when.date, ctx.today))
@@ -479,12 +490,8 @@ def _state_intent(ctx: Question) -> tuple[str, float] | Answer:
         # A bare name ("poland", "Finland?", "what about Chad") asks for its status; other topics are out of scope.
         leftover = _leftover_words(ctx)
         if unrelated or leftover:
-            shown = ", ".join(f"“{w}”" for w in leftover[:3])
-            opening = f"I don't know what {shown} means here; " if leftover and not unrelated else ""
             return decline(
-                opening
-                + "I can only tell you about states' status under the Ottawa Mine Ban Convention. "
-                + SCOPE_HINT,
+                state_scope_decline(leftover if not unrelated else [], ctx.states),
                 suggestions=[f"Is {s.name} a party?" for s in ctx.states[:3]],
                 intent="out_of_scope",
             )
