@@ -193,6 +193,15 @@ def off_topic_share(ix: FactIndex, found: Found) -> float:
     return sum(1 for w in content if w not in ix.topic_words and stem(w) not in ix.topic_words) / len(content)
 
 
+def _without_group_names(text: str, found: Found) -> str:
+    """The text with group names blanked, so "states that announced withdrawal in 2025" names no date."""
+    for mention in found.mentions:
+        if mention.target.kind == GROUP:
+            name = fold(mention.text)
+            text = text.replace(name, " " * len(name))
+    return text
+
+
 def _without_date(text: str, when: DateQuery) -> str:
     """The question's words with the date phrase taken out ("last christmas" names no ordinal)."""
     if when.span is None:
@@ -207,7 +216,7 @@ def understand(raw: str, today: dt.date, ix: FactIndex, *, truncated: bool = Fal
     text = fold(raw)
     norm = normalize(raw)
     found = ix.entities.find(raw)
-    when = find_date(text, today=today)
+    when = find_date(_without_group_names(text, found), today=today)
     states, groups = _entities(ix, found)
     anchor = anchored_date(ix, found) if not when.explicit else None
     anchor_span: tuple[int, int] | None = None

@@ -29,6 +29,7 @@ from bot.engine.phrasing import (
     ordinal_suffix,
     plural,
     tense,
+    yes,
 )
 from bot.engine.question import Question
 from bot.engine.status import (
@@ -42,14 +43,78 @@ from bot.engine.status import (
 )
 from bot.facts.records import Event, Group, State
 
+_GROUP_TITLES = {
+    PARTY: "State Party",
+    WITHDRAWAL_PENDING: "State Party, withdrawal pending",
+    WITHDRAWN: "Withdrawn",
+    PENDING_ENTRY_INTO_FORCE: "Joined, not yet bound",
+    SIGNATORY: "Signed, not ratified",
+    NON_PARTY: "Never joined",
+}
+# Which members a group question is after, and the order the status lines are shown in.
+_FOCUS: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
+    (
+        "withdrawal",
+        (WITHDRAWN, WITHDRAWAL_PENDING),
+        (WITHDRAWN, WITHDRAWAL_PENDING, PARTY, PENDING_ENTRY_INTO_FORCE, SIGNATORY, NON_PARTY),
+    ),
+    (
+        "out_focus",
+        (NON_PARTY, SIGNATORY, WITHDRAWN, PENDING_ENTRY_INTO_FORCE),
+        (NON_PARTY, SIGNATORY, WITHDRAWN, PENDING_ENTRY_INTO_FORCE, WITHDRAWAL_PENDING, PARTY),
+    ),
+    (
+        "in_focus",
+        (PARTY, WITHDRAWAL_PENDING),
+        (PARTY, WITHDRAWAL_PENDING, WITHDRAWN, PENDING_ENTRY_INTO_FORCE, SIGNATORY, NON_PARTY),
+    ),
+)
+_ALL_ORDER = (PARTY, WITHDRAWAL_PENDING, WITHDRAWN, PENDING_ENTRY_INTO_FORCE, SIGNATORY, NON_PARTY)
+
+
+def _focus(ctx: Question) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
+    """The cue that names the members asked about, their status codes, and the order to list codes in."""
+    yes_no = bool(yes(ctx))
+    for cue, codes, order in _FOCUS:
+        if ctx.has(cue) and not (cue == "in_focus" and yes_no):
+            return cue, codes, order
+    return "", (), _ALL_ORDER
+
+
+def _group_entry(state: State, code: str) -> str:
+    if code in (WITHDRAWN, WITHDRAWAL_PENDING):
+        return (
+            f"{state.name} (notice {format_date(state.withdrawal_notified)}, effective "  # type: ignore[arg-type]
+            f"{format_date(state.withdrawal_effective)})"  # type: ignore[arg-type]
+        )
+    if code == PENDING_ENTRY_INTO_FORCE:
+        return f"{state.name} (bound from {format_date(state.entry_into_force)})"  # type: ignore[arg-type]
+    return state.name
+
+
+def _focus_sentence(cue: str, chosen: list[State], be: str, d: dt.date) -> str:
+    are = {"is": "are", "was": "were"}.get(be, "will be")
+    if cue == "withdrawal":
+        if not chosen:
+            return f"None of them had withdrawn or given notice of withdrawal by {format_date(d)}."
+        return f"{plural(len(chosen), 'member')} had withdrawn or given notice by {format_date(d)}: {names(chosen)}."
+    if cue == "out_focus":
+        if not chosen:
+            return f"Every one of them {be} a State Party then."
+        return f"{plural(len(chosen), 'member')} {are if len(chosen) != 1 else be} not a State Party then: {names(chosen)}."
+    return ""
+
 
 def group_question(ix: FactIndex, ctx: Question) -> Answer:
+    """A group of states on the date asked: how many are parties, and the members the question is after."""
     group = ctx.groups[0]
-    signed = I.CUES[I.SIGNED].search(ctx.templated)
-    joined = I.CUES[I.JOINED].search(ctx.templated)
-    if (signed or joined) and I.WHEN.search(ctx.norm) and not I.CUES[I.WITHDRAWAL].search(ctx.templated):
-        return group_dates(ix, ctx, group, signed=bool(signed and not joined))
-    if I.HOW_MANY.search(ctx.norm) is None and re.search(r"\b(why|reason\w*)\b", ctx.norm):
+    if (
+        (ctx.has("signed", "joined"))
+        and (ctx.has("when") or ctx.when.is_period)
+        and not ctx.has("withdrawal", "how_many")
+    ):
+        return group_dates(ix, ctx, group, signed=ctx.has("signed") and not ctx.has("joined"))
+    if not ctx.has("how_many") and ctx.has("why"):
         members = tuple(ix.kb.states[c] for c in group.members_on(ctx.when.date))
         return state_timeline(ix, replace(ctx, states=members), 0.8)
     d, today = ctx.when.date, ctx.today
@@ -59,39 +124,16 @@ def group_question(ix: FactIndex, ctx: Question) -> Answer:
     for state in members:
         by_code.setdefault(status_on(state, d), []).append(state)
     in_count = len(by_code.get(PARTY, [])) + len(by_code.get(WITHDRAWAL_PENDING, []))
-    withdraw_focus = bool(I.CUES[I.WITHDRAWAL].search(ctx.templated))
+    cue, codes, order = _focus(ctx)
+    chosen = [s for code in codes for s in by_code.get(code, [])]
     lines = [in_count_sentence(group_phrase(group, len(members)), in_count, len(members), be, d)]
-    order = (WITHDRAWN, WITHDRAWAL_PENDING, PARTY, PENDING_ENTRY_INTO_FORCE, SIGNATORY, NON_PARTY)
-    if I.NEVER.search(ctx.norm) and not withdraw_focus:
-        order = (NON_PARTY, SIGNATORY, WITHDRAWN, PENDING_ENTRY_INTO_FORCE, WITHDRAWAL_PENDING, PARTY)
-    elif not withdraw_focus:
-        order = (PARTY, WITHDRAWAL_PENDING, WITHDRAWN, PENDING_ENTRY_INTO_FORCE, SIGNATORY, NON_PARTY)
-    titles = {
-        PARTY: "State Party",
-        WITHDRAWAL_PENDING: "State Party, withdrawal pending",
-        WITHDRAWN: "Withdrawn",
-        PENDING_ENTRY_INTO_FORCE: "Joined, not yet bound",
-        SIGNATORY: "Signed, not ratified",
-        NON_PARTY: "Never joined",
-    }
+    focus_line = _focus_sentence(cue, chosen, be, d)
+    if focus_line:
+        lines.append(focus_line)
     for code in order:
-        group_states = by_code.get(code, [])
-        if not group_states:
-            continue
-        entries = []
-        for state in group_states:
-            if code in (WITHDRAWN, WITHDRAWAL_PENDING):
-                entries.append(
-                    f"{state.name} (notice {format_date(state.withdrawal_notified)}, effective "
-                    f"{format_date(state.withdrawal_effective)})"
-                )
-            elif code == PENDING_ENTRY_INTO_FORCE:
-                entries.append(f"{state.name} (bound from {format_date(state.entry_into_force)})")
-            else:
-                entries.append(state.name)
-        lines.append(f"• {titles[code]} ({len(group_states)}): " + ", ".join(entries))
-    if withdraw_focus and not by_code.get(WITHDRAWN) and not by_code.get(WITHDRAWAL_PENDING):
-        lines.insert(1, f"None of them had withdrawn or given notice of withdrawal by {format_date(d)}.")
+        if by_code.get(code):
+            entries = [_group_entry(state, code) for state in by_code[code]]
+            lines.append(f"• {_GROUP_TITLES[code]} ({len(entries)}): " + ", ".join(entries))
     changed = membership_note(ix, group, d)
     if changed:
         lines.append(changed)
@@ -99,36 +141,42 @@ def group_question(ix: FactIndex, ctx: Question) -> Answer:
         lines.append(f"_{group.note}_")
     citations = [
         depositary_citation(ix, members),
-        *source_citations(
-            ix,
-            group.sources,
-            snippet=f"Members of the {group.name}: " + names(members) + ".",
-        ),
+        *source_citations(ix, group.sources, snippet=f"Members of the {group.name}: " + names(members) + "."),
     ]
-    return matched("\n".join(lines), members, citations, 0.9, I.GROUP)
+    return matched("\n".join(lines), chosen if cue else members, citations, 0.9, I.GROUP)
 
 
 def group_dates(ix: FactIndex, ctx: Question, group: Group, *, signed: bool) -> Answer:
+    """When each member signed or joined; with a period, only those that did so within it."""
     members = sorted((ix.kb.states[c] for c in group.members_on(ctx.when.date)), key=lambda s: s.name)
-    lines = [f"{group.name}, when each {'signed' if signed else 'joined'}:"]
+    step = "signed" if signed else "joined"
+    if ctx.when.is_period and ctx.when.start:
+        start, end = ctx.when.start, ctx.when.end or ctx.when.date
+        day_of = (lambda s: s.signed) if signed else (lambda s: s.consent_deposited)
+        within = [s for s in members if day_of(s) and start <= day_of(s) <= end]
+        lines = [f"Members of the {group.name} that {step} during {ctx.when.label}: {len(within)}."]
+        members = within
+    else:
+        lines = [f"{group.name}, when each {step}:"]
     for state in members:
-        if signed:
-            lines.append(
-                f"• {state.name}: "
-                + (f"signed {format_date(state.signed)}" if state.signed else "never signed")
-            )
-        elif state.consent_deposited:
-            line = (
-                f"• {state.name}: {state.consent_method} {format_date(state.consent_deposited)}, bound from "
-                f"{format_date(state.entry_into_force)}"
-            )
-            if state.withdrawal_effective:
-                line += f"; withdrew with effect from {format_date(state.withdrawal_effective)}"
-            lines.append(line)
-        else:
-            lines.append(f"• {state.name}: never joined")
-    citations = [depositary_citation(ix, members)]
-    return matched("\n".join(lines), members, citations, 0.88, I.GROUP)
+        lines.append(_member_dates_line(state, signed=signed))
+    return matched("\n".join(lines), members, [depositary_citation(ix, members)], 0.88, I.GROUP)
+
+
+def _member_dates_line(state: State, *, signed: bool) -> str:
+    if signed:
+        return f"• {state.name}: " + (
+            f"signed {format_date(state.signed)}" if state.signed else "never signed"
+        )
+    if not state.consent_deposited:
+        return f"• {state.name}: never joined"
+    line = (
+        f"• {state.name}: {state.consent_method} {format_date(state.consent_deposited)}, bound from "
+        f"{format_date(state.entry_into_force)}"  # type: ignore[arg-type]
+    )
+    if state.withdrawal_effective:
+        line += f"; withdrew with effect from {format_date(state.withdrawal_effective)}"
+    return line
 
 
 def _verb(d: dt.date, today: dt.date) -> str:
