@@ -32,10 +32,11 @@ _FOLLOW = _LEX.router_cues
 
 @dataclass(frozen=True, slots=True)
 class Turn:
-    """The last question of a conversation that was answered, and when it was asked."""
+    """The last question of a conversation that was answered, the one before it, and when it was asked."""
 
     question: Question
     at: float
+    earlier: Question | None = None
 
 
 def _subject_names(q: Question) -> list[str]:
@@ -65,9 +66,8 @@ def _replace_date(prev: Question, q: Question) -> str:
     return f"{text.rstrip(' ?.!')} {phrase.strip()}"
 
 
-def _with_subject(q: Question, prev: Question) -> str:
+def _with_subject(q: Question, names: list[str]) -> str:
     """The question with its pronoun ("they", "it", "which one") replaced by the previous subject."""
-    names = _subject_names(prev)
     joined = " and ".join(names)
     which = "which of " + joined if len(names) > 1 else joined
     text = _FOLLOW["which_one"].sub(which, q.text, count=1)
@@ -89,8 +89,14 @@ def _only_ellipsis(q: Question) -> bool:
     return all(t in filler for t in rest) or bool(_FOLLOW["ellipsis"].fullmatch(text))
 
 
-def rewrite(q: Question, prev: Question | None) -> tuple[str, str] | None:
-    """The text to ask instead of ``q`` given the previous question, and a note of what was carried."""
+def _carries_subject(q: Question) -> bool:
+    """A question about one state's record that names no state: "what was the vote in parliament"."""
+    asks_about_a_state = q.has("status", "signed", "joined", "withdrawal", "timeline")
+    return asks_about_a_state and not q.has("how_many", "strong_list", "procedural", "list")
+
+
+def rewrite(q: Question, prev: Question | None, earlier: Question | None = None) -> tuple[str, str] | None:
+    """The text to ask instead of ``q`` given the previous questions, and a note of what was carried."""
     if prev is None:
         return None
     own_subject = bool(q.states or q.groups)
@@ -108,8 +114,12 @@ def rewrite(q: Question, prev: Question | None) -> tuple[str, str] | None:
         return _replace_date(prev, q), ", ".join([*names, f"as of {q.when.label}"])
     if not names:
         return None
+    if _FOLLOW["which_one"].search(q.norm) and len(prev.states) == 1 and earlier is not None:
+        names = list(dict.fromkeys([*_subject_names(earlier), *names]))
     if _FOLLOW["pronoun"].search(q.norm) or _FOLLOW["which_one"].search(q.norm):
-        return _with_subject(q, prev), ", ".join(names)
+        return _with_subject(q, names), ", ".join(names)
+    if _carries_subject(q):
+        return f"{q.text.rstrip(' ?.!')} ({' and '.join(names)})", ", ".join(names)
     return None
 
 
@@ -128,19 +138,23 @@ class Conversations:
         self.limit = limit
         self._turns: OrderedDict[Hashable, Turn] = OrderedDict()
 
-    def last(self, key: Hashable) -> Question | None:
-        """The last question asked under ``key``, unless it has expired."""
+    def last(self, key: Hashable) -> Turn | None:
+        """The last turn under ``key``, unless it has expired."""
         turn = self._turns.get(key)
         if turn is None or self.clock() - turn.at > self.ttl:
             self._turns.pop(key, None)
             return None
-        return turn.question
+        return turn
 
     def ask(self, engine: Engine, key: Hashable, text: str, *, as_of: dt.date | None = None) -> Answer:
         """Answer ``text`` as the next question of the conversation under ``key``."""
-        answer, question = engine.follow_up(text, previous=self.last(key), as_of=as_of)
+        turn = self.last(key)
+        previous = turn.question if turn else None
+        answer, question = engine.follow_up(
+            text, previous=previous, earlier=turn.earlier if turn else None, as_of=as_of
+        )
         if question is not None and answer.matched:
-            self._turns[key] = Turn(question, self.clock())
+            self._turns[key] = Turn(question, self.clock(), earlier=previous)
             self._turns.move_to_end(key)
             while len(self._turns) > self.limit:
                 self._turns.popitem(last=False)

@@ -73,14 +73,19 @@ class Engine:
         return self._finish(self._noted(q, route(q, self.index)), q.today, truncated=q.truncated)
 
     def follow_up(
-        self, text: str, *, previous: Question | None, as_of: dt.date | None = None
+        self,
+        text: str,
+        *,
+        previous: Question | None,
+        earlier: Question | None = None,
+        as_of: dt.date | None = None,
     ) -> tuple[Answer, Question | None]:
         """Answer ``text`` as a follow-up of ``previous``: what it leaves out is taken from there."""
         today = as_of or self.clock()
         q = self.understand(text, as_of=today)
         if q is None:
             return self._finish(decline("Please ask a question. " + SCOPE_HINT, confidence=0.0), today), None
-        rewritten = rewrite(q, previous)
+        rewritten = rewrite(q, previous, earlier)
         if rewritten is not None:
             resolved = self.understand(rewritten[0], as_of=today)
             if resolved is not None:

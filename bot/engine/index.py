@@ -12,7 +12,7 @@ from bot.facts.records import Event, Fact, KnowledgeBase, State
 from bot.textnorm import normalize
 
 _LITERAL = re.compile(r"[a-z]{3,}")
-_PREFIX_LITERAL = re.compile(r"([a-z]{4,})\\w")
+_PREFIX_LITERAL = re.compile(r"([a-z]{5,})\\w")
 _ESCAPE = re.compile(r"\\[a-zA-Z]")
 
 
@@ -90,20 +90,26 @@ def _domain_words(kb: KnowledgeBase, search: EventSearch) -> frozenset[str]:
     return frozenset(w for w in words if len(w) > 1)
 
 
-def _cue_words() -> set[str]:
-    """The words in the lexicon's intent cues ("party", "withdrew", "how many")."""
+def _intent_patterns() -> list[re.Pattern[str]]:
+    """The cues that say what is asked about a state or a count (not the topics of events, like "statement")."""
     lex = lexicon()
+    state = [p for name, p in lex.state_cues.items() if name != "timeline"]
+    general = [lex.cues[name] for name in ("when", "how_many", "list", "never", "recent", "count_nouns")]
+    return state + general
+
+
+def _cue_words() -> set[str]:
+    """The words of the intent cues ("party", "withdrew", "how many")."""
     words: set[str] = set()
-    for pattern in (*lex.state_cues.values(), *lex.cues.values(), *lex.router_cues.values()):
+    for pattern in _intent_patterns():
         words.update(_LITERAL.findall(_ESCAPE.sub(" ", pattern.pattern)))
     return words
 
 
 def _cue_prefixes() -> set[str]:
     """Cue words written as a stem with ``\\w*`` ("withdr", "ratif"): any word they begin."""
-    lex = lexicon()
     prefixes: set[str] = set()
-    for pattern in (*lex.state_cues.values(), *lex.cues.values(), *lex.router_cues.values()):
+    for pattern in _intent_patterns():
         prefixes.update(_PREFIX_LITERAL.findall(pattern.pattern.replace("\\b", " ")))
     return prefixes
 

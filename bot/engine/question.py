@@ -169,13 +169,20 @@ def _typo_of_known(ix: FactIndex, word: str) -> bool:
     return hit is not None
 
 
-def unknown_words(ix: FactIndex, found: Found) -> tuple[str, ...]:
+def unknown_words(ix: FactIndex, found: Found, date_words: frozenset[str] = frozenset()) -> tuple[str, ...]:
     """Words that carry meaning and that nothing understood: not a name found, not ordinary English,
-    not a word of the fact base or the lexicon, and not a typo of one (names, acronyms, topics)."""
+    not a word of the fact base or the lexicon, not part of the date, and not a typo of one of those
+    (names, acronyms, topics)."""
     covered = found.covered()
     unknown = []
     for i, word in enumerate(found.tokens):
-        if i in covered or len(word) < 3 or word.isdigit() or any(ch.isdigit() for ch in word):
+        if (
+            i in covered
+            or word in date_words
+            or len(word) < 3
+            or word.isdigit()
+            or any(ch.isdigit() for ch in word)
+        ):
             continue
         if word in ix.domain_words or ix.entities.is_ordinary(word) or _typo_of_known(ix, word):
             continue
@@ -191,6 +198,18 @@ def off_topic_share(ix: FactIndex, found: Found) -> float:
     if not content:
         return 0.0
     return sum(1 for w in content if w not in ix.topic_words and stem(w) not in ix.topic_words) / len(content)
+
+
+def _bare_cues(text: str, when: DateQuery) -> frozenset[str]:
+    """Cues read from the question without its date ("states parties at the end of q3 2025")."""
+    bare = _without_date(text, when)
+    return frozenset({"bare_count"}) if _LEX.router_cues["bare_count"].fullmatch(bare) else frozenset()
+
+
+def _date_words(text: str, when: DateQuery) -> frozenset[str]:
+    if when.span is None:
+        return frozenset()
+    return frozenset(normalize(text[when.span[0] : when.span[1]]).split())
 
 
 def _without_group_names(text: str, found: Found) -> str:
@@ -239,12 +258,12 @@ def understand(raw: str, today: dt.date, ix: FactIndex, *, truncated: bool = Fal
         states=tuple(states),
         groups=tuple(groups),
         truncated=truncated,
-        cues=_cues(text, norm, t, target),
+        cues=_cues(text, norm, t, target) | _bare_cues(text, when),
         ordinal=I.ordinal(_without_date(text, when)),
         article=int(article.group(1)) if article else None,
         other_treaty=other_treaty(norm),
         count_target=target,
-        unknown=unknown_words(ix, found),
+        unknown=unknown_words(ix, found, _date_words(text, when)),
         off_topic=off_topic_share(ix, found),
     )
     if states or groups:

@@ -41,12 +41,8 @@ def _no_subject(q: Question) -> bool:
 
 
 def _compare(q: Question) -> bool:
-    return (
-        len(q.states) >= 2
-        and not q.groups
-        and q.has("comparative")
-        and q.has("joined", "signed", "withdrawal")
-    )
+    many = (len(q.states) >= 2 and not q.groups) or bool(q.states and q.groups)
+    return many and q.has("comparative") and q.has("joined", "signed", "withdrawal")
 
 
 def _state_nth(q: Question) -> bool:
@@ -74,6 +70,8 @@ def _nth(q: Question) -> bool:
 
 
 def _count(q: Question) -> bool:
+    if q.has("bare_count"):
+        return True
     needed_fact = q.has("needed") and q.fact is not None and q.fact_score >= 0.45
     return q.has("how_many") and not needed_fact and q.has("target_count_nouns")
 
@@ -158,6 +156,12 @@ ROUTES: tuple[Route, ...] = (
         lambda q: q.article is not None and not q.states,
         facts.article_answer,
         "an article by number",
+    ),
+    Route(
+        Intent.EVENT,
+        lambda q: bool(q.states or q.groups),
+        events.strong_event_answer,
+        "an event described in detail, naming states",
     ),
     Route(Intent.COMPARE, _compare, states.compare_answer, "which of two states did something first"),
     Route(Intent.NTH, _state_nth, lists.nth_answer, "a state's place in the order of joining"),

@@ -6,6 +6,7 @@ Documents and questions become bags of word stems; states named in either become
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections import Counter
 from dataclasses import dataclass
@@ -75,14 +76,18 @@ class EventSearch:
         """A word's search key: its synonym group's head word, stemmed."""
         return stem(self.synonyms.get(word, word))
 
-    def search(self, query_tokens: list[str], *, limit: int = 2) -> list[Hit]:
-        """The best events for the question's tokens, best first."""
+    def search(
+        self, query_tokens: list[str], *, limit: int = 2, within: tuple[dt.date, dt.date] | None = None
+    ) -> list[Hit]:
+        """The best events for the question's tokens, best first (only those ``within`` a period, if given)."""
         query = set(query_tokens)
         if not query:
             return []
         total = sum(self.idf.get(t, self.unseen_idf) for t in query)
         hits = []
         for event, doc in self.docs:
+            if within is not None and not within[0] <= event.date <= within[1]:
+                continue
             common = query & doc
             if not common:
                 continue

@@ -15,8 +15,9 @@ CLEAR_MARGIN = 0.12
 
 
 def query_tokens(ix: FactIndex, q: Question) -> list[str]:
-    """The question's meaning-bearing word stems (synonyms folded) and ``@ISO`` for each state named."""
-    covered = q.found.covered()
+    """The question's meaning-bearing word stems (synonyms folded) and ``@ISO`` for each state named;
+    the words of its date are left out (the date filters the events instead)."""
+    covered = q.found.covered() | _date_token_indexes(q)
     tokens = [f"@{m.target.codes[0]}" for m in q.found.mentions if m.target.kind == STATE and m.target.codes]
     stop = ix.search.stopwords
     for i, word in enumerate(q.found.tokens):
@@ -26,11 +27,33 @@ def query_tokens(ix: FactIndex, q: Question) -> list[str]:
     return tokens
 
 
+ON_THE_DAY = 6
+WITHIN_SCORE = 0.3
+
+
+def _date_token_indexes(q: Question) -> set[int]:
+    if q.when.span is None:
+        return set()
+    date_words = set(q.text[q.when.span[0] : q.when.span[1]].split())
+    return {i for i, t in enumerate(q.found.tokens) if t in date_words}
+
+
 def _on_the_day(ix: FactIndex, q: Question) -> list[Hit]:
     if not q.when.explicit or q.when.is_period:
         return []
     day = q.when.date
-    return [Hit(e, 1.0, ()) for e in ix.kb.events if e.date == day][:3]
+    return [Hit(e, 1.0, ()) for e in ix.kb.events if e.date == day][:ON_THE_DAY]
+
+
+def _within_period(ix: FactIndex, q: Question, tokens: list[str], names: set[str]) -> list[Hit]:
+    """With a period named, the event within it that shares a name or two words with the question."""
+    if not q.when.explicit or not q.when.is_period or q.when.start is None:
+        return []
+    hits = ix.search.search(tokens, limit=2, within=(q.when.start, q.when.end or q.when.date))
+    if not hits or hits[0].score < WITHIN_SCORE:
+        return []
+    words = [t for t in hits[0].matched if not t.startswith("@")]
+    return hits[:1] if len(words) >= 2 or set(words) & names else []
 
 
 def _clear(hits: list[Hit], names: set[str]) -> list[Hit]:
@@ -48,14 +71,34 @@ def _clear(hits: list[Hit], names: set[str]) -> list[Hit]:
     return [best, *close]
 
 
+SAME_DAY_KIND = 5
+
+
+def _with_same_day_kind(ix: FactIndex, hits: list[Hit]) -> list[Hit]:
+    """Events of the same kind on the same day as the best one (the four co-signed announcements)."""
+    best = hits[0].event
+    if not best.iso3:
+        return hits
+    same = [e for e in ix.kb.events if e.date == best.date and e.kind == best.kind and e.iso3]
+    if len(same) <= 1:
+        return hits
+    return [Hit(e, hits[0].score, hits[0].matched) for e in same[:SAME_DAY_KIND]]
+
+
 def event_answer(ix: FactIndex, q: Question) -> Answer | None:
     """The event (or two) the question is about, when the match is clear; None otherwise."""
     names = {ix.search.fold(w.lower()) for w in q.unknown} | {
         ix.search.fold(w) for w in q.found.tokens if w in ix.domain_words and not ix.entities.is_ordinary(w)
     }
-    hits = _on_the_day(ix, q) or _clear(ix.search.search(query_tokens(ix, q), limit=3), names)
+    tokens = query_tokens(ix, q)
+    hits = (
+        _on_the_day(ix, q)
+        or _within_period(ix, q, tokens, names)
+        or _clear(ix.search.search(tokens, limit=3), names)
+    )
     if not hits:
         return None
+    hits = _with_same_day_kind(ix, hits)
     hits = sorted(hits, key=lambda h: h.event.date)
     lines = [f"**{format_date(h.event.date)}**: {h.event.snippet}" for h in hits]
     states = [ix.kb.states[h.event.iso3] for h in hits if h.event.iso3 in ix.kb.states]
@@ -72,8 +115,17 @@ def strong_event_answer(ix: FactIndex, q: Question) -> Answer | None:
     """An event the question describes in its own words (not the words of intents like "joined" or "how
     many"), before any list answers: "what did the UN secretary general say"."""
     own = [t for t in query_tokens(ix, q) if not is_cue(ix, t) and not t.startswith("@")]
-    hits = ix.search.search(own, limit=3)
-    if not hits or hits[0].score < STRONG_SCORE or len(hits[0].matched) < STRONG_WORDS:
+    within = None
+    if q.when.explicit and q.when.is_period and q.when.start is not None:
+        within = (q.when.start, q.when.end or q.when.date)
+    hits = ix.search.search(own, limit=3, within=within)
+    if not hits or hits[0].score < STRONG_SCORE:
+        return None
+    names = {ix.search.fold(w.lower()) for w in q.unknown} | {
+        ix.search.fold(w) for w in q.found.tokens if w in ix.domain_words and not ix.entities.is_ordinary(w)
+    }
+    needed = STRONG_WORDS + (1 if q.states or q.groups else 0)
+    if len(hits[0].matched) < needed and not (within and set(hits[0].matched) & names):
         return None
     if hits[0].score < q.fact_score + FACT_MARGIN:
         return None  # a treaty fact matches about as well: the fact route answers

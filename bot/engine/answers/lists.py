@@ -143,7 +143,7 @@ def group_question(ix: FactIndex, ctx: Question) -> Answer:
         depositary_citation(ix, members),
         *source_citations(ix, group.sources, snippet=f"Members of the {group.name}: " + names(members) + "."),
     ]
-    return matched("\n".join(lines), chosen if cue else members, citations, 0.9, I.GROUP)
+    return matched("\n".join(lines), chosen if cue and chosen else members, citations, 0.9, I.GROUP)
 
 
 def group_dates(ix: FactIndex, ctx: Question, group: Group, *, signed: bool) -> Answer:
@@ -223,8 +223,8 @@ def withdrawals_in_period(ix: FactIndex, ctx: Question) -> Answer:
         )  # type: ignore[arg-type]
         + ".",
     ]
-    chosen = list(dict.fromkeys(took_effect + notified))
-    return matched(" ".join(lines), chosen, [depositary_citation(ix, chosen)], 0.9, I.COUNT)
+    chosen = notified if ctx.has("notice_words") else took_effect
+    return matched(" ".join(lines), chosen, [depositary_citation(ix, chosen or notified)], 0.9, I.COUNT)
 
 
 def count_withdrawals(ix: FactIndex, ctx: Question) -> Answer:
@@ -396,7 +396,10 @@ def count_extreme(ix: FactIndex, ctx: Question) -> Answer | None:
                 + "."
             )
         return matched(text, [], [depositary_citation(ix, [])], 0.85, I.COUNT)
-    if re.search(r"\b(peak|maximum|highest|most ever|largest|record high|record number)\b", ctx.norm):
+    if re.search(
+        r"\b(peak|peaked|maximum|highest|most ever|largest|record high|record number|most\b.*\bever)\b",
+        ctx.norm,
+    ):
         best = max(totals)
         first = days[totals.index(best)]
         later = [d for d, t in zip(days, totals, strict=True) if d > first and t < best]
@@ -415,6 +418,14 @@ def count_changes(ix: FactIndex, start: dt.date, end: dt.date) -> list[str]:
 
 
 def list_withdrawn(ix: FactIndex, ctx: Question) -> Answer:
+    """Every state that has withdrawn or is withdrawing by the date; within a period, those whose
+    withdrawal took effect or was notified then."""
+    if ctx.when.is_period:
+        return withdrawals_in_period(ix, ctx)
+    return _withdrawn_by(ix, ctx)
+
+
+def _withdrawn_by(ix: FactIndex, ctx: Question) -> Answer:
     d, today = ctx.when.date, ctx.today
     gone = [s for s in ix.kb.states.values() if s.withdrawal_notified and s.withdrawal_notified <= d]
     if not gone:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 
 from bot.engine import intents as I
 from bot.engine.answer import Answer, Citation, decline, matched
@@ -341,13 +342,37 @@ def _compared_step(ctx: Question) -> tuple[str, Callable[[State], dt.date | None
         return "left (withdrawal effective)", lambda s: s.withdrawal_effective
     if ctx.has("signed") and not ctx.has("joined"):
         return "signed", lambda s: s.signed
+    if ctx.has("became_party"):
+        return "became a State Party (entry into force)", lambda s: s.entry_into_force
     return "deposited its instrument of ratification or accession", lambda s: s.consent_deposited
+
+
+def _compared_line(state: State, day: dt.date | None) -> str:
+    """One state's dates in a comparison: the compared date, and for joining both deposit and entry into force."""
+    line = f"• {state.name}: {format_date(day) if day else 'never'}"
+    if (
+        state.consent_deposited
+        and state.entry_into_force
+        and day in (state.consent_deposited, state.entry_into_force)
+    ):
+        line = (
+            f"• {state.name}: instrument deposited {format_date(state.consent_deposited)}, "
+            f"bound from {format_date(state.entry_into_force)}"
+        )
+    return line
 
 
 def compare_answer(ix: FactIndex, ctx: Question) -> Answer:
     """Order several states by when they signed, joined or withdrew; say whether it was the same day."""
     label, pick = _compared_step(ctx)
-    dated = sorted((s for s in ctx.states if pick(s)), key=lambda s: pick(s) or dt.date.min)
+    subjects = list(ctx.states)
+    for group in ctx.groups:
+        subjects += [
+            ix.kb.states[c] for c in group.members_on(ctx.when.date) if ix.kb.states[c] not in subjects
+        ]
+    ctx = replace(ctx, states=tuple(subjects), groups=())
+    last = ctx.has("latest")
+    dated = sorted((s for s in ctx.states if pick(s)), key=lambda s: pick(s) or dt.date.min, reverse=last)
     undated = [s for s in ctx.states if not pick(s)]
     lines = []
     if dated:
@@ -362,8 +387,8 @@ def compare_answer(ix: FactIndex, ctx: Question) -> Answer:
             lines.append(f"{' and '.join(s.name for s in ties)} {label} on the same day, {day}.")
         else:
             lead = "No: " if ctx.has("same_time") else ""
-            lines.append(f"{lead}**{the(first)}** {label} first, on {day}.")
-        lines += [f"• {s.name}: {format_date(pick(s) or dt.date.min)}" for s in dated]
+            lines.append(f"{lead}**{the(first)}** {label} {'last' if last else 'first'}, on {day}.")
+        lines += [_compared_line(s, pick(s)) for s in dated]
     for s in undated:
         lines.append(f"• {s.name}: never {label.split(' its ')[0].split(' (')[0]}.")
     return matched("\n".join(lines), ctx.states, [depositary_citation(ix, ctx.states)], 0.85, I.STATUS)
