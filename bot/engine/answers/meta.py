@@ -15,14 +15,33 @@ _ALL_TALK = frozenset().union(*_TALK.values()) if _TALK else frozenset()
 TIERS = ("depositary", "official", "monitor", "press", "other")
 
 
+SHORT = 12
+
+
+def _short_and_general(q: Question) -> bool:
+    """A short question that names no state, group or date and matches no treaty fact well."""
+    return (
+        not q.states
+        and not q.groups
+        and not q.when.explicit
+        and len(q.found.tokens) <= SHORT
+        and q.fact_score < 0.6
+        and q.article is None
+    )
+
+
 def is_help(q: Question) -> bool:
-    """ "help", "what can you do", "what commands are there"."""
-    return q.has("help") and not q.states and not q.groups
+    """ "help", "what can you do", "what commands are there", "how do i use this"."""
+    if q.states or q.groups:
+        return False
+    return q.has("help") or (q.has("help_words") and _short_and_general(q) and not q.has("how_many"))
 
 
 def is_sources(q: Question) -> bool:
-    """ "sources?", "where do you get your info"."""
-    return q.has("sources_meta") and not q.states and not q.groups
+    """ "sources?", "where do you get your info", "how up to date is this"."""
+    if q.states or q.groups:
+        return False
+    return q.has("sources_meta") or (q.has("sources_words") and _short_and_general(q))
 
 
 def is_small_talk(q: Question) -> bool:
