@@ -107,3 +107,49 @@ def test_bad_date_argument_is_a_clear_error(db: Path) -> None:
     result = run("states", "--as-of", "27/11/2026", db=db)
     assert result.returncode == 2
     assert "is not a date in YYYY-MM-DD form" in result.stderr
+
+
+def test_ask_conversation_reads_one_conversation_from_stdin(db: Path) -> None:
+    stdin = "is finland a party\nand in 2024?\nwhat about sweden?\nwhen did they join\n"
+    result = run("ask", "-", "--conversation", "--json", "--as-of", "2026-11-27", db=db, stdin=stdin)
+    assert result.returncode == 0, result.stderr
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [a["states"] for a in lines] == [["FIN"], ["FIN"], ["SWE"], ["SWE"]]
+    assert lines[1]["date"] == {"from": "2024-01-01", "to": "2024-12-31"}
+    assert "(Finland, as of 2024)" in lines[1]["answer"]
+    assert lines[3]["intent"] == "joined" and "1 May 1999" in lines[3]["answer"]
+    alone = run(
+        "ask", "-", "--json", "--as-of", "2026-11-27", db=db, stdin="is finland a party\nand in 2024?\n"
+    )
+    assert "FIN" not in json.loads(alone.stdout.splitlines()[1])["states"]
+
+
+def test_conversation_needs_stdin(db: Path) -> None:
+    result = run("ask", "is finland a party", "--conversation", db=db)
+    assert result.returncode == 2 and "standard input" in result.stderr
+
+
+def test_routes_lists_the_table_in_order(db: Path) -> None:
+    result = run("routes", db=db)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].split()[1] == "instruction"
+    assert lines[-1].split()[1] == "decline"
+    assert any("states.state_question" in line for line in lines)
+
+
+def test_evaluate_reports_wrong_answers_apart_from_declines(db: Path, tmp_path: Path) -> None:
+    questions = tmp_path / "q.yaml"
+    questions.write_text(
+        "questions:\n"
+        '- {q: "is canada a party", section: status, states: [CAN], has: ["State Party"]}\n'
+        '- {q: "is canada a party", section: status, states: [USA]}\n'
+        '- {q: "best shawarma in ottawa", section: status, states: [CAN]}\n',
+        encoding="utf-8",
+    )
+    result = run("evaluate", str(questions), "--failures", db=db)
+    assert result.returncode == 0, result.stderr
+    status = next(line for line in result.stdout.splitlines() if line.strip().startswith("status"))
+    assert status.split()[1:] == ["1/3", "33.3", "1", "1"]
+    assert "[wrong] 'is canada a party'" in result.stdout
+    assert "[declined] 'best shawarma in ottawa'" in result.stdout
