@@ -442,3 +442,28 @@ async def test_two_reloads_run_one_after_the_other(harness) -> None:
     first, second = await asyncio.gather(store.reload(user_id="a"), store.reload(user_id="b"))
     assert first.ok and second.ok
     assert second.hash_before == first.hash_after
+
+
+async def test_ask_follow_ups_are_kept_per_user(harness) -> None:
+    await invoke(harness, P.command("ask", P.option("question", "is finland a party")))
+    await invoke(
+        harness, P.command("ask", P.option("question", "and in 2024?"), user_id="700000000000000002")
+    )
+    await invoke(harness, P.command("ask", P.option("question", "and in 2024?")))
+    first, other_user, same_user = (embed_of(c.body["data"])["description"] for c in callbacks(harness))
+    assert "Finland" in first
+    assert "(Finland" not in other_user and "31 December 2024" not in other_user
+    assert same_user.startswith("_(Finland, as of 2024)_") and "31 December 2024" in same_user
+
+
+async def test_mention_follow_ups_use_the_channel_conversation(harness) -> None:
+    bot: TreatyBot = harness["bot"]
+    me = P.user(P.APP_ID, "treatybot", bot=True)
+    for number, text in enumerate(("what about sweden?", "when did they join?"), start=1):
+        bot._connection.parse_message_create(P.message(f"<@{P.APP_ID}> {text}", mentions=[me]))
+        for _ in range(50):
+            if len(harness["sent"]) == number:
+                break
+            await asyncio.sleep(0.01)
+    reply = harness["sent"][1].body["embeds"][0]["description"]
+    assert "(Sweden)" in reply and "1 May 1999" in reply
