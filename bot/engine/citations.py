@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from bot.engine.answer import Citation
 from bot.engine.dates import format_date
@@ -31,7 +31,7 @@ def source_citations(ix: FactIndex, source_ids: Iterable[str], *, snippet: str) 
     return [citation(ix, s, snippet=snippet) for s in source_ids]
 
 
-def depositary_citation(ix: FactIndex, states: list[State]) -> Citation:
+def depositary_citation(ix: FactIndex, states: Sequence[State]) -> Citation:
     if states:
         records = "; ".join(record(s) for s in states[:4])
         if len(states) > 4:

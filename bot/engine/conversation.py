@@ -101,14 +101,24 @@ def rewrite(q: Question, prev: Question | None, earlier: Question | None = None)
         return None
     own_subject = bool(q.states or q.groups)
     if own_subject and _only_ellipsis(q) and (prev.states or prev.groups):
-        names = _subject_names(q)
-        text = _replace_subject(prev, names)
-        if q.when.explicit:
-            text = _replace_date(replace(prev, text=text, when=replace(prev.when, span=None)), q)
-        carried = prev.when.label if prev.when.explicit and not q.when.explicit else ""
-        return text, ", ".join(names) + (f", as of {carried}" if carried else "")
+        return _new_subject(q, prev)
     if own_subject:
         return None
+    return _carried_subject(q, prev, earlier)
+
+
+def _new_subject(q: Question, prev: Question) -> tuple[str, str]:
+    """The previous question asked again about ``q``'s subject ("what about Sweden?"), and date if given."""
+    names = _subject_names(q)
+    text = _replace_subject(prev, names)
+    if q.when.explicit:
+        text = _replace_date(replace(prev, text=text, when=replace(prev.when, span=None)), q)
+    carried = prev.when.label if prev.when.explicit and not q.when.explicit else ""
+    return text, ", ".join(names) + (f", as of {carried}" if carried else "")
+
+
+def _carried_subject(q: Question, prev: Question, earlier: Question | None) -> tuple[str, str] | None:
+    """A question naming no subject: the previous question for a new date, or ``q`` about the previous subject."""
     names = _subject_names(prev)
     if q.when.explicit and _only_ellipsis(q):
         return _replace_date(prev, q), ", ".join([*names, f"as of {q.when.label}"])

@@ -129,6 +129,13 @@ def format_date(value: dt.date) -> str:
     return f"{value.day} {_MONTH_NAMES[value.month]} {value.year}"
 
 
+def known(day: dt.date | None) -> dt.date:
+    """``day``, which the caller relies on being set (a state's status implies its dates); raises if it is not."""
+    if day is None:
+        raise ValueError("a date the answer relies on is missing from the fact base")
+    return day
+
+
 def _month(name: str) -> int:
     return MONTHS["sept" if name.startswith("sept") else name[:3]]
 

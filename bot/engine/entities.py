@@ -176,17 +176,19 @@ class EntityIndex:
         for group in kb.groups.values():
             target = Target(GROUP, group.members, group.name, note=group.id)
             self._add(group.name, target)
-            for alias in group.aliases:
-                case_sensitive = alias.isupper() and len(alias) <= 4 and alias.lower() in COMMON_WORDS
+            for group_alias in group.aliases:
+                case_sensitive = (
+                    group_alias.isupper() and len(group_alias) <= 4 and group_alias.lower() in COMMON_WORDS
+                )
                 self._add(
-                    alias,
+                    group_alias,
                     Target(
                         GROUP,
                         group.members,
                         group.name,
                         case_sensitive=case_sensitive,
                         note=group.id,
-                        alias=alias,
+                        alias=group_alias,
                     ),
                 )
         for place in kb.places:
@@ -278,29 +280,11 @@ class EntityIndex:
 
     def _extend(self, found: Found) -> None:
         """Let a typo in a longer name win over an exact shorter one: "Souh Sudan" is South Sudan, not Sudan."""
-        tokens = found.tokens
         for index, mention in enumerate(list(found.mentions)):
             if mention.target.kind != STATE or mention.target.case_sensitive:
                 continue
             others = {i for m in found.mentions if m is not mention for i in range(m.start, m.end)}
-            best: tuple[float, int, int, str] | None = None
-            for left in range(0, 4):
-                for right in range(0, 4):
-                    if not left and not right:
-                        continue
-                    start, end = mention.start - left, mention.end + right
-                    if start < 0 or end > len(tokens) or any(i in others for i in range(start, end)):
-                        continue
-                    extra = tokens[start : mention.start] + tokens[mention.end : end]
-                    if any(self.is_ordinary(word) or len(word) < 3 for word in extra):
-                        continue
-                    hit = self._best(" ".join(tokens[start:end]))
-                    if (
-                        hit
-                        and len(hit[0].split()) > mention.end - mention.start
-                        and (best is None or hit[1] > best[0])
-                    ):
-                        best = (hit[1], start, end, hit[0])
+            best = self._longer_name(found.tokens, mention, others)
             if best is not None:
                 score, start, end, choice = best
                 found.mentions[index] = Mention(
@@ -312,29 +296,45 @@ class EntityIndex:
                     fuzzy=True,
                 )
 
+    def _longer_name(
+        self, tokens: list[str], mention: Mention, others: set[int]
+    ) -> tuple[float, int, int, str] | None:
+        """The best longer name (score, start, end, alias) read from ``mention`` and up to three words either side."""
+        best: tuple[float, int, int, str] | None = None
+        for left in range(0, 4):
+            for right in range(0, 4):
+                if not left and not right:
+                    continue
+                start, end = mention.start - left, mention.end + right
+                hit = self._widened(tokens, mention, start, end, others)
+                if (
+                    hit
+                    and len(hit[0].split()) > mention.end - mention.start
+                    and (best is None or hit[1] > best[0])
+                ):
+                    best = (hit[1], start, end, hit[0])
+        return best
+
+    def _widened(
+        self, tokens: list[str], mention: Mention, start: int, end: int, others: set[int]
+    ) -> tuple[str, float] | None:
+        """The closest alias to the words ``start:end`` around ``mention``, if the added words may be a name."""
+        if start < 0 or end > len(tokens) or any(i in others for i in range(start, end)):
+            return None
+        extra = tokens[start : mention.start] + tokens[mention.end : end]
+        if any(self.is_ordinary(word) or len(word) < 3 for word in extra):
+            return None
+        return self._best(" ".join(tokens[start:end]))
+
     def _fuzzy(self, found: Found) -> None:
+        """Read misspelt names in the words no exact match covers, and note near misses of state names."""
         self._extend(found)
         covered = found.covered()
-        tokens = found.tokens
-        candidates: list[tuple[int, int]] = []
-        for n in (3, 2, 1):
-            for i in range(len(tokens) - n + 1):
-                span = range(i, i + n)
-                if any(j in covered for j in span):
-                    continue
-                words = tokens[i : i + n]
-                if any(w in self.vocabulary or w.isdigit() for w in (words[0], words[-1])):
-                    continue
-                if all(self.is_ordinary(w) for w in words):
-                    continue
-                if n == 1 and len(words[0]) < 5:
-                    continue
-                candidates.append((i, n))
         taken: set[int] = set(covered)
-        for i, n in candidates:
+        for i, n in self._candidates(found.tokens, covered):
             if any(j in taken for j in range(i, i + n)):
                 continue
-            best = self._best(" ".join(tokens[i : i + n]))
+            best = self._best(" ".join(found.tokens[i : i + n]))
             if best is None:
                 continue
             choice, score = best
@@ -344,7 +344,30 @@ class EntityIndex:
             )
             taken.update(range(i, i + n))
         found.mentions.sort(key=lambda m: m.start)
-        for i, word in enumerate(tokens):
+        self._near_misses(found, taken)
+
+    def _candidates(self, tokens: list[str], covered: set[int]) -> list[tuple[int, int]]:
+        """Uncovered spans (start, length) of three, two or one words that may be a misspelt name, longest first."""
+        candidates: list[tuple[int, int]] = []
+        for n in (3, 2, 1):
+            for i in range(len(tokens) - n + 1):
+                if any(j in covered for j in range(i, i + n)):
+                    continue
+                if self._may_be_name(tokens[i : i + n]):
+                    candidates.append((i, n))
+        return candidates
+
+    def _may_be_name(self, words: list[str]) -> bool:
+        """Whether a span of words may be a misspelt name: not bounded by known words or numbers, not all ordinary."""
+        if any(w in self.vocabulary or w.isdigit() for w in (words[0], words[-1])):
+            return False
+        if all(self.is_ordinary(w) for w in words):
+            return False
+        return not (len(words) == 1 and len(words[0]) < 5)
+
+    def _near_misses(self, found: Found, taken: set[int]) -> None:
+        """Record the state names close to each word left unread, for suggestions."""
+        for i, word in enumerate(found.tokens):
             if i in taken or self.is_ordinary(word) or len(word) < 4 or word.isdigit():
                 continue
             for _, score, iso3 in process.extract(

@@ -21,50 +21,86 @@ class FactIndex:
 
     def __init__(self, kb: KnowledgeBase) -> None:
         self.kb = kb
-        vocabulary: set[str] = set()
-        for fact in kb.facts.values():
-            for text in (*fact.keywords, *fact.questions):
-                vocabulary.update(normalize(text).split())
-        self.entities = EntityIndex(kb, extra_vocabulary=vocabulary)
-        self.by_consent: list[State] = sorted(
-            (s for s in kb.states.values() if s.consent_deposited),
-            key=lambda s: (s.consent_deposited, s.name),
-        )
+        self.entities = EntityIndex(kb, extra_vocabulary=_fact_vocabulary(kb))
+        self.by_consent: list[State] = _by_consent(kb)
         self.timeline = PartyTimeline(kb.states.values())
         self.in_force_from = min(
             (s.entry_into_force for s in kb.states.values() if s.entry_into_force), default=None
         )
         self.adopted_on = min((e.date for e in kb.events if e.kind == "adopted"), default=None)
-        self.ambiguous_names: dict[str, tuple[str, ...]] = {
-            normalize(a.alias): a.iso3s for a in kb.aliases if a.kind == "ambiguous"
-        }
-        self.events_by_state: dict[str, list[Event]] = {}
-        for event in kb.events:
-            if event.iso3:
-                self.events_by_state.setdefault(event.iso3, []).append(event)
+        self.ambiguous_names: dict[str, tuple[str, ...]] = _ambiguous_names(kb)
+        self.events_by_state: dict[str, list[Event]] = _events_by_state(kb)
         self.fact_questions: list[tuple[str, str]] = [
             (fact.id, normalize(q)) for fact in kb.facts.values() for q in fact.questions
         ]
-        self.fact_keywords: dict[str, list[str]] = {
-            fact.id: [normalize(k) for k in fact.keywords if normalize(k)] for fact in kb.facts.values()
-        }
+        self.fact_keywords: dict[str, list[str]] = _fact_keywords(kb)
         words = lexicon().words
-        self.synonyms: dict[str, str] = {
-            word: key for key, listed in lexicon().synonyms.items() for word in listed
-        }
+        self.synonyms: dict[str, str] = _synonyms()
         self.search = EventSearch(kb, self.entities, words["stopwords"], self.synonyms)
         self.domain_words = _domain_words(kb, self.search)
         self.topic_words = _topic_words(kb)
         self.cue_stems = frozenset(stem(w) for w in _cue_words()) | frozenset(_cue_words())
         self.cue_prefixes = tuple(sorted(_cue_prefixes()))
-        self.typo_words: dict[str, list[str]] = {}
-        for word in sorted(self.domain_words):
-            if len(word) >= 4 and word.isalpha():
-                self.typo_words.setdefault(word[0], []).append(word)
-        self.facts_by_article: dict[int, list[Fact]] = {}
-        for fact in kb.facts.values():
-            if fact.article:
-                self.facts_by_article.setdefault(fact.article, []).append(fact)
+        self.typo_words: dict[str, list[str]] = _typo_words(self.domain_words)
+        self.facts_by_article: dict[int, list[Fact]] = _facts_by_article(kb)
+
+
+def _fact_vocabulary(kb: KnowledgeBase) -> set[str]:
+    """The words of the facts' keywords and question forms."""
+    vocabulary: set[str] = set()
+    for fact in kb.facts.values():
+        for text in (*fact.keywords, *fact.questions):
+            vocabulary.update(normalize(text).split())
+    return vocabulary
+
+
+def _by_consent(kb: KnowledgeBase) -> list[State]:
+    """The states that deposited their consent to be bound, in deposit order."""
+    return sorted(
+        (s for s in kb.states.values() if s.consent_deposited), key=lambda s: (s.consent_deposited, s.name)
+    )
+
+
+def _ambiguous_names(kb: KnowledgeBase) -> dict[str, tuple[str, ...]]:
+    """Names that could mean more than one state, normalized, with the states they could mean."""
+    return {normalize(a.alias): a.iso3s for a in kb.aliases if a.kind == "ambiguous"}
+
+
+def _events_by_state(kb: KnowledgeBase) -> dict[str, list[Event]]:
+    """Each state's events, in the fact base's order."""
+    events: dict[str, list[Event]] = {}
+    for event in kb.events:
+        if event.iso3:
+            events.setdefault(event.iso3, []).append(event)
+    return events
+
+
+def _fact_keywords(kb: KnowledgeBase) -> dict[str, list[str]]:
+    """Each fact's non-empty normalized keywords."""
+    return {fact.id: [normalize(k) for k in fact.keywords if normalize(k)] for fact in kb.facts.values()}
+
+
+def _synonyms() -> dict[str, str]:
+    """Each synonym in the lexicon, mapped to the word it stands for."""
+    return {word: key for key, listed in lexicon().synonyms.items() for word in listed}
+
+
+def _typo_words(domain_words: frozenset[str]) -> dict[str, list[str]]:
+    """Alphabetic domain words of four letters or more, sorted, by first letter (typo candidates)."""
+    typo_words: dict[str, list[str]] = {}
+    for word in sorted(domain_words):
+        if len(word) >= 4 and word.isalpha():
+            typo_words.setdefault(word[0], []).append(word)
+    return typo_words
+
+
+def _facts_by_article(kb: KnowledgeBase) -> dict[int, list[Fact]]:
+    """The facts about each article of the Convention."""
+    by_article: dict[int, list[Fact]] = {}
+    for fact in kb.facts.values():
+        if fact.article:
+            by_article.setdefault(fact.article, []).append(fact)
+    return by_article
 
 
 def _domain_words(kb: KnowledgeBase, search: EventSearch) -> frozenset[str]:

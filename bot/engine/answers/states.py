@@ -6,6 +6,7 @@ import datetime as dt
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import replace
+from typing import Protocol
 
 from bot.engine import intents as I
 from bot.engine.answer import Answer, Citation, decline, matched
@@ -15,7 +16,7 @@ from bot.engine.citations import (
     event_citation,
     state_event_citations,
 )
-from bot.engine.dates import format_date
+from bot.engine.dates import format_date, known
 from bot.engine.index import FactIndex
 from bot.engine.lexicon import lexicon
 from bot.engine.phrasing import (
@@ -58,39 +59,39 @@ def status_text(
         text = lead + f"{name} {be} a **State Party**"
         if state.entry_into_force:
             text += (
-                f": its {method} was deposited on {format_date(state.consent_deposited)} and it "
+                f": its {method} was deposited on {format_date(known(state.consent_deposited))} and it "
                 f"{'has' if have == 'has' else 'had'} been bound since {format_date(state.entry_into_force)}."
             )
         if state.withdrawal_notified and state.withdrawal_notified > d:
             text += (
                 f" It later gave notice of withdrawal on {format_date(state.withdrawal_notified)}; the withdrawal "
-                + happens(state.withdrawal_effective, today, "took", "will take")
-                + f" effect on {format_date(state.withdrawal_effective)}."
+                + happens(known(state.withdrawal_effective), today, "took", "will take")
+                + f" effect on {format_date(known(state.withdrawal_effective))}."
             )
     elif code == WITHDRAWAL_PENDING:
         text = (lead + f"{name} {be} still a **State Party**, but it {have} given notice of withdrawal") + (
-            f" (on {format_date(state.withdrawal_notified)}); the withdrawal "
-            + happens(state.withdrawal_effective, today, "took", "will take")
-            + f" effect on {format_date(state.withdrawal_effective)} (Article 20(3)). A state stays bound until "
+            f" (on {format_date(known(state.withdrawal_notified))}); the withdrawal "
+            + happens(known(state.withdrawal_effective), today, "took", "will take")
+            + f" effect on {format_date(known(state.withdrawal_effective))} (Article 20(3)). A state stays bound until "
             "its withdrawal takes effect."
         )
     elif code == WITHDRAWN:
         text = (lead + f"{name} {be_not(be, 'a State Party')}: it withdrew") + (
-            f", with effect from {format_date(state.withdrawal_effective)} (notice given on "
-            f"{format_date(state.withdrawal_notified)}). It had been bound from "
-            f"{format_date(state.entry_into_force)}; once the withdrawal took effect, the Convention's ban no "
+            f", with effect from {format_date(known(state.withdrawal_effective))} (notice given on "
+            f"{format_date(known(state.withdrawal_notified))}). It had been bound from "
+            f"{format_date(known(state.entry_into_force))}; once the withdrawal took effect, the Convention's ban no "
             "longer bound it."
         )
     elif code == PENDING_ENTRY_INTO_FORCE:
         text = (lead + f"{name} {have} deposited its instrument of {method}") + (
-            f" (on {format_date(state.consent_deposited)}) but {be_not(be, 'yet bound')}: the Convention "
-            + happens(state.entry_into_force, today, "entered", "enters")
-            + f" into force for it on {format_date(state.entry_into_force)} (Article 17). Counts that go by "
+            f" (on {format_date(known(state.consent_deposited))}) but {be_not(be, 'yet bound')}: the Convention "
+            + happens(known(state.entry_into_force), today, "entered", "enters")
+            + f" into force for it on {format_date(known(state.entry_into_force))} (Article 17). Counts that go by "
             "deposit date, such as ICBL's, already list it as a State Party."
         )
     elif code == SIGNATORY:
         text = (lead + f"{name} {have} **signed** the Convention") + (
-            f" (on {format_date(state.signed)}) but not ratified it, so it {be_not(be, 'a State Party')}."
+            f" (on {format_date(known(state.signed))}) but not ratified it, so it {be_not(be, 'a State Party')}."
         )
     else:
         joined_later = state.consent_deposited and state.consent_deposited > d
@@ -101,8 +102,8 @@ def status_text(
     if code in (SIGNATORY, NON_PARTY) and state.consent_deposited and state.consent_deposited > d:
         text += (
             f" It later joined by {method}, deposited on {format_date(state.consent_deposited)}, and "
-            + ("has been" if state.entry_into_force <= today else "will be")
-            + f" bound from {format_date(state.entry_into_force)}."
+            + ("has been" if known(state.entry_into_force) <= today else "will be")
+            + f" bound from {format_date(known(state.entry_into_force))}."
         )
     text += period_changes(ix, state, ctx)
     if d != today:
@@ -154,7 +155,7 @@ def signed_text(
         if state.consent_deposited and state.consent_deposited <= d:
             text += (
                 f" It then deposited its {state.consent_method or 'instrument'} on "
-                f"{format_date(state.consent_deposited)} and was bound from {format_date(state.entry_into_force)}."
+                f"{format_date(known(state.consent_deposited))} and was bound from {format_date(known(state.entry_into_force))}."
             )
         elif state.consent_deposited:
             text += f" It ratified later, on {format_date(state.consent_deposited)}."
@@ -166,8 +167,8 @@ def signed_text(
         text = (
             f"No. {name} never signed the Convention; it joined by {state.consent_method} on "
             f"{format_date(state.consent_deposited)} and "
-            + ("has been" if state.entry_into_force <= today else "will be")
-            + f" bound from {format_date(state.entry_into_force)}. States that did not sign join by accession "
+            + ("has been" if known(state.entry_into_force) <= today else "will be")
+            + f" bound from {format_date(known(state.entry_into_force))}. States that did not sign join by accession "
             "(Article 16)."
         )
         if state.consent_deposited > d:
@@ -186,10 +187,10 @@ def joined_text(
     name = f"**{the(state)}**"
     if state.consent_deposited:
         method = state.consent_method or "instrument"
-        bound = happens(state.entry_into_force, today, "entered", "enters")
+        bound = happens(known(state.entry_into_force), today, "entered", "enters")
         text = (
             f"{name} joined by {method}: it deposited its instrument on {format_date(state.consent_deposited)}, "
-            f"and the Convention {bound} into force for it on {format_date(state.entry_into_force)}."
+            f"and the Convention {bound} into force for it on {format_date(known(state.entry_into_force))}."
         )
         if state.signed:
             text += f" It had signed on {format_date(state.signed)}."
@@ -197,7 +198,7 @@ def joined_text(
             text += " A succession can take effect from independence, before the deposit."
         if state.consent_deposited > d:
             text += f" So on {format_date(d)} it had not yet joined."
-        elif state.entry_into_force > d:
+        elif known(state.entry_into_force) > d:
             text += f" So on {format_date(d)} it had joined but was not yet bound."
     elif state.signed:
         text = f"{name} signed on {format_date(state.signed)} but has never ratified, so it has not joined."
@@ -211,10 +212,10 @@ def joined_text(
 def withdrawal_suffix(ix: FactIndex, state: State, d: dt.date, today: dt.date) -> str:
     if not state.withdrawal_notified:
         return ""
-    effect = happens(state.withdrawal_effective, today, "took", "will take")
+    effect = happens(known(state.withdrawal_effective), today, "took", "will take")
     return (
         f" It later withdrew: notice on {format_date(state.withdrawal_notified)}, which {effect} effect on "
-        f"{format_date(state.withdrawal_effective)}."
+        f"{format_date(known(state.withdrawal_effective))}."
     )
 
 
@@ -226,11 +227,11 @@ def withdrawal_text(
     name = f"**{the(state)}**"
     code = status_on(state, d)
     if state.withdrawal_notified and state.withdrawal_notified <= d:
-        effect_verb = happens(state.withdrawal_effective, today, "took", "will take")
+        effect_verb = happens(known(state.withdrawal_effective), today, "took", "will take")
         text = (
             f"{yes(ctx)}{name} deposited its instrument of withdrawal on "
             f"{format_date(state.withdrawal_notified)}, and "
-            f"the withdrawal {effect_verb} effect on {format_date(state.withdrawal_effective)}, six months later "
+            f"the withdrawal {effect_verb} effect on {format_date(known(state.withdrawal_effective))}, six months later "
             "(Article 20(3))."
         )
         if code == WITHDRAWN:
@@ -244,8 +245,8 @@ def withdrawal_text(
         text = (
             f"Not on {format_date(d)}: {name} was still a State Party then. It later deposited its instrument of "
             f"withdrawal on {format_date(state.withdrawal_notified)}, which "
-            + happens(state.withdrawal_effective, today, "took", "will take")
-            + f" effect on {format_date(state.withdrawal_effective)}."
+            + happens(known(state.withdrawal_effective), today, "took", "will take")
+            + f" effect on {format_date(known(state.withdrawal_effective))}."
         )
     elif steps_without_notice(ix, state, d):
         text = (
@@ -257,13 +258,13 @@ def withdrawal_text(
     elif code in (PARTY, PENDING_ENTRY_INTO_FORCE):
         text = (
             f"No. {name} has not withdrawn: it {be} a **State Party** on {format_date(d)}"
-            + (f" (bound since {format_date(state.entry_into_force)})" if code == PARTY else "")
+            + (f" (bound since {format_date(known(state.entry_into_force))})" if code == PARTY else "")
             + ", and the depositary records no withdrawal notification from it."
         )
         if code == PENDING_ENTRY_INTO_FORCE:
             text = (
                 f"No. {name} has not withdrawn; on {format_date(d)} it had joined but was not yet bound (from "
-                f"{format_date(state.entry_into_force)})."
+                f"{format_date(known(state.entry_into_force))})."
             )
     else:
         text = (
@@ -277,6 +278,7 @@ def withdrawal_text(
 
 
 def state_timeline(ix: FactIndex, ctx: Question, confidence: float) -> Answer:
+    """A state's dated record and events (up to three states), or why it withdrew when the reason is asked."""
     why = bool(re.search(r"\b(why|reason\w*|motiv\w*|justif\w*|rationale)\b", ctx.norm))
     if why and len(ctx.states) > 1:
         return reasons_answer(ix, ctx, confidence)
@@ -284,54 +286,77 @@ def state_timeline(ix: FactIndex, ctx: Question, confidence: float) -> Answer:
     citations: list[Citation] = [depositary_citation(ix, ctx.states[:3])]
     for state in ctx.states[:3]:
         events = list(ix.events_by_state.get(state.iso3, []))
-        header = f"**{the(state)}**"
-        reasons = [e for e in events if e.kind == "withdrawal_reason"]
         if why:
-            if reasons:
-                lines.append(
-                    f"{header}: " + " ".join(e.snippet.replace("Reason given: ", "") for e in reasons)
-                )
-                citations.extend(event_citation(ix, e) for e in reasons)
-            elif not state.withdrawal_notified and not state.consent_deposited:
-                status_line, _ = status_text(ix, state, ctx, compact=True)
-                lines.append(
-                    f"{status_line} The fact base records no stated reason for {state.name} staying out"
-                    + ("; these are its recorded policy steps:" if events else ".")
-                )
-                why = False  # list its events below
-            elif not state.withdrawal_notified:
-                status_line, _ = status_text(ix, state, ctx, compact=True)
-                lines.append(
-                    f"{header} has not withdrawn, so there is no withdrawal to explain. {status_line}"
-                )
+            lead, cited, then_why = _reason_lead(ix, state, ctx, events)
+            lines.append(lead)
+            citations.extend(cited)
+            if then_why is None:
                 continue
-            else:
-                lines.append(f"{header}: the fact base records no stated reason.")
+            why = then_why
         else:
-            lines.append(f"{header}, timeline:")
-        milestones = state_milestones(ix, state)
+            lead = f"**{the(state)}**, timeline:"
+            lines.append(lead)
         chosen = [
             e for e in events if e.kind != "withdrawal_reason" and (not why or e.kind in WITHDRAWAL_KINDS)
         ]
-        event_days = {(e.date, e.kind) for e in chosen}
-        entries: list[tuple[dt.date, str]] = [
-            (day, what) for day, kind, what in milestones if (day, kind) not in event_days and not why
-        ]
-        entries += [(e.date, e.snippet) for e in chosen]
-        entries.sort(key=lambda x: x[0])
-        if ctx.when.is_period and ctx.when.start is not None:
-            start, end = ctx.when.start, ctx.when.date
-            within = [(day, what) for day, what in entries if start <= day <= end]
-            if within:
-                entries = within
-                lines[-1] = f"{header}, during {ctx.when.label}:"
-        if not entries and not why:
-            status_line, _ = status_text(ix, state, ctx, compact=True)
-            lines[-1] = f"{header}: the fact base records no dated events for it. {status_line}"
-        for day, what in entries:
-            lines.append(f"• {format_date(day)}: {what}")
+        lines[-1:] = _timeline_block(ix, state, ctx, lead, chosen, why=why)
         citations.extend(event_citation(ix, e) for e in chosen[:4])
     return matched("\n".join(lines), ctx.states[:3], citations, confidence, I.TIMELINE)
+
+
+def _reason_lead(
+    ix: FactIndex, state: State, ctx: Question, events: list[Event]
+) -> tuple[str, list[Citation], bool | None]:
+    """The first line about why ``state`` withdrew, its citations, and what follows it: only withdrawal
+    events (True), all its events (False), or nothing (None)."""
+    header = f"**{the(state)}**"
+    reasons = [e for e in events if e.kind == "withdrawal_reason"]
+    if reasons:
+        lead = f"{header}: " + " ".join(e.snippet.replace("Reason given: ", "") for e in reasons)
+        return lead, [event_citation(ix, e) for e in reasons], True
+    if not state.withdrawal_notified and not state.consent_deposited:
+        status_line, _ = status_text(ix, state, ctx, compact=True)
+        lead = f"{status_line} The fact base records no stated reason for {state.name} staying out" + (
+            "; these are its recorded policy steps:" if events else "."
+        )
+        return lead, [], False
+    if not state.withdrawal_notified:
+        status_line, _ = status_text(ix, state, ctx, compact=True)
+        return f"{header} has not withdrawn, so there is no withdrawal to explain. {status_line}", [], None
+    return f"{header}: the fact base records no stated reason.", [], True
+
+
+def _timeline_entries(
+    ix: FactIndex, state: State, chosen: list[Event], *, why: bool
+) -> list[tuple[dt.date, str]]:
+    """The chosen events and, unless a reason is asked, the record's milestones no event repeats, by date."""
+    event_days = {(e.date, e.kind) for e in chosen}
+    entries: list[tuple[dt.date, str]] = [
+        (day, what)
+        for day, kind, what in state_milestones(ix, state)
+        if (day, kind) not in event_days and not why
+    ]
+    entries += [(e.date, e.snippet) for e in chosen]
+    entries.sort(key=lambda x: x[0])
+    return entries
+
+
+def _timeline_block(
+    ix: FactIndex, state: State, ctx: Question, lead: str, chosen: list[Event], *, why: bool
+) -> list[str]:
+    """The lead line (retitled for a period asked, or a status when nothing is dated) and a line per entry."""
+    header = f"**{the(state)}**"
+    entries = _timeline_entries(ix, state, chosen, why=why)
+    if ctx.when.is_period and ctx.when.start is not None:
+        start, end = ctx.when.start, ctx.when.date
+        within = [(day, what) for day, what in entries if start <= day <= end]
+        if within:
+            entries = within
+            lead = f"{header}, during {ctx.when.label}:"
+    if not entries and not why:
+        status_line, _ = status_text(ix, state, ctx, compact=True)
+        lead = f"{header}: the fact base records no dated events for it. {status_line}"
+    return [lead] + [f"• {format_date(day)}: {what}" for day, what in entries]
 
 
 def _compared_step(ctx: Question) -> tuple[str, Callable[[State], dt.date | None]]:
@@ -365,33 +390,42 @@ def _compared_line(state: State, day: dt.date | None) -> str:
 def compare_answer(ix: FactIndex, ctx: Question) -> Answer:
     """Order several states by when they signed, joined or withdrew; say whether it was the same day."""
     label, pick = _compared_step(ctx)
-    subjects = list(ctx.states)
-    for group in ctx.groups:
-        subjects += [
-            ix.kb.states[c] for c in group.members_on(ctx.when.date) if ix.kb.states[c] not in subjects
-        ]
-    ctx = replace(ctx, states=tuple(subjects), groups=())
+    ctx = replace(ctx, states=tuple(_compared_states(ix, ctx)), groups=())
     last = ctx.has("latest")
     dated = sorted((s for s in ctx.states if pick(s)), key=lambda s: pick(s) or dt.date.min, reverse=last)
     undated = [s for s in ctx.states if not pick(s)]
     lines = []
     if dated:
-        first = dated[0]
-        ties = [s for s in dated if pick(s) == pick(first)]
-        day = format_date(pick(first) or dt.date.min)
-        if len(ties) == len(ctx.states) > 1:
-            lines.append(
-                f"{'Yes: ' if ctx.has('same_time') else ''}{' and '.join(s.name for s in ties)} {label} on the same day, {day}."
-            )
-        elif len(ties) > 1:
-            lines.append(f"{' and '.join(s.name for s in ties)} {label} on the same day, {day}.")
-        else:
-            lead = "No: " if ctx.has("same_time") else ""
-            lines.append(f"{lead}**{the(first)}** {label} {'last' if last else 'first'}, on {day}.")
+        lines.append(_compared_headline(ctx, dated, label, pick, last=last))
         lines += [_compared_line(s, pick(s)) for s in dated]
     for s in undated:
         lines.append(f"• {s.name}: never {label.split(' its ')[0].split(' (')[0]}.")
     return matched("\n".join(lines), ctx.states, [depositary_citation(ix, ctx.states)], 0.85, I.STATUS)
+
+
+def _compared_states(ix: FactIndex, ctx: Question) -> list[State]:
+    """The states compared: those named, then the members of the groups named on the date asked."""
+    subjects = list(ctx.states)
+    for group in ctx.groups:
+        subjects += [
+            ix.kb.states[c] for c in group.members_on(ctx.when.date) if ix.kb.states[c] not in subjects
+        ]
+    return subjects
+
+
+def _compared_headline(
+    ctx: Question, dated: list[State], label: str, pick: Callable[[State], dt.date | None], *, last: bool
+) -> str:
+    """Which state came first (or last), or that they all (or the first few) did it on the same day."""
+    first = dated[0]
+    ties = [s for s in dated if pick(s) == pick(first)]
+    day = format_date(pick(first) or dt.date.min)
+    if len(ties) == len(ctx.states) > 1:
+        return f"{'Yes: ' if ctx.has('same_time') else ''}{' and '.join(s.name for s in ties)} {label} on the same day, {day}."
+    if len(ties) > 1:
+        return f"{' and '.join(s.name for s in ties)} {label} on the same day, {day}."
+    lead = "No: " if ctx.has("same_time") else ""
+    return f"{lead}**{the(first)}** {label} {'last' if last else 'first'}, on {day}."
 
 
 def reasons_answer(ix: FactIndex, ctx: Question, confidence: float) -> Answer:
@@ -466,9 +500,9 @@ def withdrawn_lines(
 ) -> str:
     parts = []
     for s in sorted(gone, key=lambda s: (s.withdrawal_effective, s.name)):
-        verb = happens(s.withdrawal_effective, today, "effective", "will take effect on")
+        verb = happens(known(s.withdrawal_effective), today, "effective", "will take effect on")
         parts.append(
-            f"{s.name} (notice {format_date(s.withdrawal_notified)}, {verb} {format_date(s.withdrawal_effective)})"
+            f"{s.name} (notice {format_date(known(s.withdrawal_notified))}, {verb} {format_date(known(s.withdrawal_effective))})"
         )
     if inline:
         return "They are: " + "; ".join(parts) + "."
@@ -487,7 +521,15 @@ def not_withdrawn_note(ix: FactIndex, d: dt.date) -> str:
     )
 
 
-_BUILDERS = {
+class StateText(Protocol):
+    """A builder of one state's answer text and citations, for one per-state intent."""
+
+    def __call__(
+        self, ix: FactIndex, state: State, ctx: Question, *, compact: bool = False
+    ) -> tuple[str, list[Citation]]: ...
+
+
+_BUILDERS: dict[str, StateText] = {
     I.STATUS: status_text,
     I.SIGNED: signed_text,
     I.JOINED: joined_text,
@@ -511,6 +553,7 @@ def _state_intent(ctx: Question) -> tuple[str, float] | Answer:
     scores = I.score_state_intents(ctx.templated)
     top = scores[0]
     unrelated = ctx.has("unrelated_topics")
+    intent: str
     if not any(s.cue for s in scores):
         # A bare name ("poland", "Finland?", "what about Chad") asks for its status; other topics are out of scope.
         leftover = _leftover_words(ctx)
