@@ -118,7 +118,7 @@ def _new_subject(q: Question, prev: Question) -> tuple[str, str]:
 
 
 def _carried_subject(q: Question, prev: Question, earlier: Question | None) -> tuple[str, str] | None:
-    """A question naming no subject: the previous question for a new date, or ``q`` about the previous subject."""
+    """A question naming no subject: the previous question for a new date, or ``q`` about its subject."""
     names = _subject_names(prev)
     if q.when.explicit and _only_ellipsis(q):
         return _replace_date(prev, q), ", ".join([*names, f"as of {q.when.label}"])

@@ -130,7 +130,7 @@ def format_date(value: dt.date) -> str:
 
 
 def known(day: dt.date | None) -> dt.date:
-    """``day``, which the caller relies on being set (a state's status implies its dates); raises if it is not."""
+    """``day``, which the caller relies on being set (a status implies its dates); raises if it is not."""
     if day is None:
         raise ValueError("a date the answer relies on is missing from the fact base")
     return day

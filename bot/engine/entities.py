@@ -299,7 +299,7 @@ class EntityIndex:
     def _longer_name(
         self, tokens: list[str], mention: Mention, others: set[int]
     ) -> tuple[float, int, int, str] | None:
-        """The best longer name (score, start, end, alias) read from ``mention`` and up to three words either side."""
+        """The best longer name (score, start, end, alias) over ``mention`` and up to three words each side."""
         best: tuple[float, int, int, str] | None = None
         for left in range(0, 4):
             for right in range(0, 4):
@@ -318,7 +318,7 @@ class EntityIndex:
     def _widened(
         self, tokens: list[str], mention: Mention, start: int, end: int, others: set[int]
     ) -> tuple[str, float] | None:
-        """The closest alias to the words ``start:end`` around ``mention``, if the added words may be a name."""
+        """The closest alias to the words ``start:end`` around ``mention``, if the added words may be named."""
         if start < 0 or end > len(tokens) or any(i in others for i in range(start, end)):
             return None
         extra = tokens[start : mention.start] + tokens[mention.end : end]
@@ -347,7 +347,7 @@ class EntityIndex:
         self._near_misses(found, taken)
 
     def _candidates(self, tokens: list[str], covered: set[int]) -> list[tuple[int, int]]:
-        """Uncovered spans (start, length) of three, two or one words that may be a misspelt name, longest first."""
+        """Uncovered spans (start, length) of up to three words that may be a misspelt name, longest first."""
         candidates: list[tuple[int, int]] = []
         for n in (3, 2, 1):
             for i in range(len(tokens) - n + 1):
@@ -358,7 +358,7 @@ class EntityIndex:
         return candidates
 
     def _may_be_name(self, words: list[str]) -> bool:
-        """Whether a span of words may be a misspelt name: not bounded by known words or numbers, not all ordinary."""
+        """Whether words may be a misspelt name: not bounded by known words or numbers, not all ordinary."""
         if any(w in self.vocabulary or w.isdigit() for w in (words[0], words[-1])):
             return False
         if all(self.is_ordinary(w) for w in words):

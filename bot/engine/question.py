@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
@@ -269,10 +269,4 @@ def understand(raw: str, today: dt.date, ix: FactIndex, *, truncated: bool = Fal
     if states or groups:
         return question
     fact, score = best_fact(ix, question)
-    return _replace(question, fact=fact, fact_score=score)
-
-
-def _replace(question: Question, **changes: object) -> Question:
-    from dataclasses import replace
-
-    return replace(question, **changes)  # type: ignore[arg-type]
+    return replace(question, fact=fact, fact_score=score)

@@ -19,7 +19,7 @@ from bot.engine.citations import (
     source_citations,
     state_event_citations,
 )
-from bot.engine.dates import format_date
+from bot.engine.dates import format_date, known
 from bot.engine.index import FactIndex
 from bot.engine.phrasing import (
     group_phrase,
@@ -84,11 +84,11 @@ def _focus(ctx: Question) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
 def _group_entry(state: State, code: str) -> str:
     if code in (WITHDRAWN, WITHDRAWAL_PENDING):
         return (
-            f"{state.name} (notice {format_date(state.withdrawal_notified)}, effective "  # type: ignore[arg-type]
-            f"{format_date(state.withdrawal_effective)})"  # type: ignore[arg-type]
+            f"{state.name} (notice {format_date(known(state.withdrawal_notified))}, effective "
+            f"{format_date(known(state.withdrawal_effective))})"
         )
     if code == PENDING_ENTRY_INTO_FORCE:
-        return f"{state.name} (bound from {format_date(state.entry_into_force)})"  # type: ignore[arg-type]
+        return f"{state.name} (bound from {format_date(known(state.entry_into_force))})"
     return state.name
 
 
@@ -115,14 +115,12 @@ def group_question(ix: FactIndex, ctx: Question) -> Answer:
     ):
         return group_dates(ix, ctx, group, signed=ctx.has("signed") and not ctx.has("joined"))
     if not ctx.has("how_many") and ctx.has("why"):
-        members = tuple(ix.kb.states[c] for c in group.members_on(ctx.when.date))
-        return state_timeline(ix, replace(ctx, states=members), 0.8)
+        named = tuple(ix.kb.states[c] for c in group.members_on(ctx.when.date))
+        return state_timeline(ix, replace(ctx, states=named), 0.8)
     d, today = ctx.when.date, ctx.today
     be = tense(d, today)[0]
     members = [ix.kb.states[c] for c in group.members_on(d)]
-    by_code: dict[str, list[State]] = {}
-    for state in members:
-        by_code.setdefault(status_on(state, d), []).append(state)
+    by_code = _by_status(members, d)
     in_count = len(by_code.get(PARTY, [])) + len(by_code.get(WITHDRAWAL_PENDING, []))
     cue, codes, order = _focus(ctx)
     chosen = [s for code in codes for s in by_code.get(code, [])]
@@ -130,10 +128,7 @@ def group_question(ix: FactIndex, ctx: Question) -> Answer:
     focus_line = _focus_sentence(cue, chosen, be, d)
     if focus_line:
         lines.append(focus_line)
-    for code in order:
-        if by_code.get(code):
-            entries = [_group_entry(state, code) for state in by_code[code]]
-            lines.append(f"• {_GROUP_TITLES[code]} ({len(entries)}): " + ", ".join(entries))
+    lines += _status_lines(by_code, order)
     changed = membership_note(ix, group, d)
     if changed:
         lines.append(changed)
@@ -146,14 +141,31 @@ def group_question(ix: FactIndex, ctx: Question) -> Answer:
     return matched("\n".join(lines), chosen if cue and chosen else members, citations, 0.9, I.GROUP)
 
 
+def _by_status(members: list[State], d: dt.date) -> dict[str, list[State]]:
+    """The members by their status code on ``d``, each list in the members' order."""
+    by_code: dict[str, list[State]] = {}
+    for state in members:
+        by_code.setdefault(status_on(state, d), []).append(state)
+    return by_code
+
+
+def _status_lines(by_code: dict[str, list[State]], order: tuple[str, ...]) -> list[str]:
+    """A line per status code present, in ``order``: its title, how many, and the members."""
+    lines: list[str] = []
+    for code in order:
+        if by_code.get(code):
+            entries = [_group_entry(state, code) for state in by_code[code]]
+            lines.append(f"• {_GROUP_TITLES[code]} ({len(entries)}): " + ", ".join(entries))
+    return lines
+
+
 def group_dates(ix: FactIndex, ctx: Question, group: Group, *, signed: bool) -> Answer:
     """When each member signed or joined; with a period, only those that did so within it."""
     members = sorted((ix.kb.states[c] for c in group.members_on(ctx.when.date)), key=lambda s: s.name)
     step = "signed" if signed else "joined"
     if ctx.when.is_period and ctx.when.start:
         start, end = ctx.when.start, ctx.when.end or ctx.when.date
-        day_of = (lambda s: s.signed) if signed else (lambda s: s.consent_deposited)
-        within = [s for s in members if day_of(s) and start <= day_of(s) <= end]
+        within = [s for s in members if (day := _step_day(s, signed=signed)) and start <= day <= end]
         lines = [f"Members of the {group.name} that {step} during {ctx.when.label}: {len(within)}."]
         members = within
     else:
@@ -161,6 +173,11 @@ def group_dates(ix: FactIndex, ctx: Question, group: Group, *, signed: bool) -> 
     for state in members:
         lines.append(_member_dates_line(state, signed=signed))
     return matched("\n".join(lines), members, [depositary_citation(ix, members)], 0.88, I.GROUP)
+
+
+def _step_day(state: State, *, signed: bool) -> dt.date | None:
+    """The day ``state`` signed, or deposited its consent to be bound."""
+    return state.signed if signed else state.consent_deposited
 
 
 def _member_dates_line(state: State, *, signed: bool) -> str:
@@ -172,7 +189,7 @@ def _member_dates_line(state: State, *, signed: bool) -> str:
         return f"• {state.name}: never joined"
     line = (
         f"• {state.name}: {state.consent_method} {format_date(state.consent_deposited)}, bound from "
-        f"{format_date(state.entry_into_force)}"  # type: ignore[arg-type]
+        f"{format_date(known(state.entry_into_force))}"
     )
     if state.withdrawal_effective:
         line += f"; withdrew with effect from {format_date(state.withdrawal_effective)}"
@@ -210,17 +227,17 @@ def withdrawals_in_period(ix: FactIndex, ctx: Question) -> Answer:
     lines = [
         f"During {ctx.when.label}, {plural(len(took_effect), 'withdrawal')} took effect"
         + (
-            ": " + "; ".join(f"{s.name} ({format_date(s.withdrawal_effective)})" for s in took_effect)
+            ": " + "; ".join(f"{s.name} ({format_date(known(s.withdrawal_effective))})" for s in took_effect)
             if took_effect
             else ""
-        )  # type: ignore[arg-type]
+        )
         + ".",
         f"{plural(len(notified), 'notice')} of withdrawal {'was' if len(notified) == 1 else 'were'} given then"
         + (
-            ": " + "; ".join(f"{s.name} ({format_date(s.withdrawal_notified)})" for s in notified)
+            ": " + "; ".join(f"{s.name} ({format_date(known(s.withdrawal_notified))})" for s in notified)
             if notified
             else ""
-        )  # type: ignore[arg-type]
+        )
         + ".",
     ]
     chosen = notified if ctx.has("notice_words") else took_effect
@@ -234,7 +251,7 @@ def count_withdrawals(ix: FactIndex, ctx: Question) -> Answer:
     d, today = ctx.when.date, ctx.today
     states = list(ix.kb.states.values())
     gone = [s for s in states if s.withdrawal_notified and s.withdrawal_notified <= d]
-    effective = [s for s in gone if s.withdrawal_effective <= d]
+    effective = [s for s in gone if known(s.withdrawal_effective) <= d]
     text = (
         f"By {format_date(d)}, **{len(gone)}** States Parties had given notice of withdrawal, and "
         f"**{len(effective)}** withdrawals had taken effect."
@@ -347,24 +364,35 @@ def count_parties(ix: FactIndex, ctx: Question) -> Answer:
             + "), as a state stays bound until its withdrawal takes effect."
         )
     if pending:
-        text += (
-            f" {len(pending)} more had deposited {'their instruments' if len(pending) > 1 else 'its instrument'} but "
-            f"{'were' if len(pending) > 1 else 'was'} not yet bound ("
-            + ", ".join(f"{s.name}, from {format_date(s.entry_into_force)}" for s in pending)
-            + f"); counts that go by deposit date give {parties + len(pending)}."
-        )
-    ever = [s for s in states if s.consent_deposited and s.consent_deposited <= d]
-    left = [s for s in ever if s.withdrawal_effective and s.withdrawal_effective <= d]
-    if left:
-        text += (
-            f" In all, {len(ever)} states have ratified or acceded; {len(left)} of them later withdrew ("
-            + names(left)
-            + ")."
-        )
+        text += _pending_sentence(pending, parties)
+    text += _withdrew_sentence(states, d)
     changes = count_changes(ix, d - dt.timedelta(days=365), d)
     if changes:
         text += "\nChanges in the year to that date: " + "; ".join(changes) + "."
     return matched(text, [], [depositary_citation(ix, [])], 0.92, I.COUNT)
+
+
+def _pending_sentence(pending: list[State], parties: int) -> str:
+    """The states that deposited but were not yet bound, and the count that goes by deposit date."""
+    return (
+        f" {len(pending)} more had deposited {'their instruments' if len(pending) > 1 else 'its instrument'} but "
+        f"{'were' if len(pending) > 1 else 'was'} not yet bound ("
+        + ", ".join(f"{s.name}, from {format_date(known(s.entry_into_force))}" for s in pending)
+        + f"); counts that go by deposit date give {parties + len(pending)}."
+    )
+
+
+def _withdrew_sentence(states: list[State], d: dt.date) -> str:
+    """How many states ever joined by ``d`` and which of them had withdrawn by then; empty if none had."""
+    ever = [s for s in states if s.consent_deposited and s.consent_deposited <= d]
+    left = [s for s in ever if s.withdrawal_effective and s.withdrawal_effective <= d]
+    if not left:
+        return ""
+    return (
+        f" In all, {len(ever)} states have ratified or acceded; {len(left)} of them later withdrew ("
+        + names(left)
+        + ")."
+    )
 
 
 def count_extreme(ix: FactIndex, ctx: Question) -> Answer | None:
@@ -426,36 +454,20 @@ def list_withdrawn(ix: FactIndex, ctx: Question) -> Answer:
 
 
 def _withdrawn_by(ix: FactIndex, ctx: Question) -> Answer:
+    """The states that had given notice of withdrawal by the date (within the period, if one is named)."""
     d, today = ctx.when.date, ctx.today
     gone = [s for s in ix.kb.states.values() if s.withdrawal_notified and s.withdrawal_notified <= d]
     if not gone:
-        first = min(
-            (s.withdrawal_notified for s in ix.kb.states.values() if s.withdrawal_notified),
-            default=None,
-        )
-        text = f"No State Party had withdrawn or given notice of withdrawal by {format_date(d)}."
-        if first:
-            text += f" The first notices came on {format_date(first)}."
-        return matched(text, [], [depositary_citation(ix, [])], 0.85, I.LIST_WITHDRAWN)
+        return _none_withdrawn(ix, d)
     if ctx.when.is_period and ctx.when.start:
-        start = ctx.when.start
-        in_period = [
-            s
-            for s in gone
-            if start <= s.withdrawal_notified <= d or start <= s.withdrawal_effective <= ctx.when.date
-        ]
+        in_period = _withdrawing_within(gone, ctx.when.start, d)
         if in_period:
             gone = in_period
         else:
             text = f"No withdrawal was notified or took effect during {ctx.when.label}."
             return matched(text, [], [depositary_citation(ix, [])], 0.8, I.LIST_WITHDRAWN)
-    done = [s for s in gone if s.withdrawal_effective <= d]
-    earliest = min(s.withdrawal_notified for s in gone)
-    firsts = [s.name for s in gone if s.withdrawal_notified == earliest]
-    lead = ""
-    if re.search(r"\b(first|earliest)\b", ctx.norm):
-        lead = f"The first to give notice {'were' if len(firsts) > 1 else 'was'} {', '.join(firsts)}, on {format_date(earliest)}.\n"
-    text = lead + (
+    done = [s for s in gone if known(s.withdrawal_effective) <= d]
+    text = _first_notices(ctx, gone) + (
         f"**{len(gone)}** states have given notice of withdrawal under Article 20 by {format_date(d)}"
         + (f", {len(done)} of them already out" if done else "")
         + ":\n"
@@ -467,6 +479,36 @@ def _withdrawn_by(ix: FactIndex, ctx: Question) -> Answer:
     for s in gone:
         citations.extend(state_event_citations(ix, s, kinds={"withdrawal_effective"})[:1])
     return matched(text, gone, citations, 0.9, I.LIST_WITHDRAWN)
+
+
+def _none_withdrawn(ix: FactIndex, d: dt.date) -> Answer:
+    """No notice of withdrawal by ``d``; when the first notices came, if any ever did."""
+    first = min(
+        (s.withdrawal_notified for s in ix.kb.states.values() if s.withdrawal_notified),
+        default=None,
+    )
+    text = f"No State Party had withdrawn or given notice of withdrawal by {format_date(d)}."
+    if first:
+        text += f" The first notices came on {format_date(first)}."
+    return matched(text, [], [depositary_citation(ix, [])], 0.85, I.LIST_WITHDRAWN)
+
+
+def _withdrawing_within(gone: list[State], start: dt.date, d: dt.date) -> list[State]:
+    """The states whose notice was given, or whose withdrawal took effect, from ``start`` to ``d``."""
+    return [
+        s
+        for s in gone
+        if start <= known(s.withdrawal_notified) <= d or start <= known(s.withdrawal_effective) <= d
+    ]
+
+
+def _first_notices(ctx: Question, gone: list[State]) -> str:
+    """For a question about the first or earliest, a line naming the first to give notice; else empty."""
+    earliest = min(known(s.withdrawal_notified) for s in gone)
+    firsts = [s.name for s in gone if s.withdrawal_notified == earliest]
+    if not re.search(r"\b(first|earliest)\b", ctx.norm):
+        return ""
+    return f"The first to give notice {'were' if len(firsts) > 1 else 'was'} {', '.join(firsts)}, on {format_date(earliest)}.\n"
 
 
 def list_not_parties(ix: FactIndex, ctx: Question, *, never_signed: bool) -> Answer:
@@ -497,20 +539,18 @@ def list_pending(ix: FactIndex, ctx: Question) -> Answer:
             f"On {format_date(d)}, {plural(len(chosen), 'state')} had deposited an instrument but "
             f"{'were' if len(chosen) > 1 else 'was'} not yet bound (Article 17):\n"
             + "\n".join(
-                f"• {s.name}: {s.consent_method} deposited {format_date(s.consent_deposited)}, bound from "
-                f"{format_date(s.entry_into_force)}"
+                f"• {s.name}: {s.consent_method} deposited {format_date(known(s.consent_deposited))}, bound from "
+                f"{format_date(known(s.entry_into_force))}"
                 for s in chosen
             )
             + "\nCounts that go by deposit date, such as ICBL's, already list them as States Parties."
         )
     else:
         earlier = [s for s in ix.by_consent if s.entry_into_force and s.entry_into_force <= d]
-        last = max(earlier, key=lambda s: s.entry_into_force) if earlier else None
+        last = max(earlier, key=lambda s: known(s.entry_into_force)) if earlier else None
         text = f"On {format_date(d)}, no state was waiting for the Convention to enter into force for it."
         if last:
-            text += (
-                f" The most recent to become bound was {last.name}, on {format_date(last.entry_into_force)}."
-            )
+            text += f" The most recent to become bound was {last.name}, on {format_date(known(last.entry_into_force))}."
         chosen = [last] if last else []
     return matched(text, chosen, [depositary_citation(ix, chosen)], 0.85, I.RECENT)
 
@@ -521,17 +561,17 @@ def list_signatories(ix: FactIndex, ctx: Question) -> Answer:
     if chosen:
         text = (
             f"On {format_date(d)}, {plural(len(chosen), 'state')} had signed but not ratified: "
-            + ", ".join(f"{s.name} (signed {format_date(s.signed)})" for s in chosen)
+            + ", ".join(f"{s.name} (signed {format_date(known(s.signed))})" for s in chosen)
             + "."
         )
     else:
         last = max(
             (s for s in ix.kb.states.values() if s.signed and s.consent_deposited),
-            key=lambda s: s.consent_deposited,
+            key=lambda s: known(s.consent_deposited),
         )
         text = (
             f"None: on {format_date(d)}, no state had signed without ratifying. The last signatory to ratify was "
-            f"{last.name}, on {format_date(last.consent_deposited)}."
+            f"{last.name}, on {format_date(known(last.consent_deposited))}."
         )
         chosen = [last]
     return matched(text, chosen, [depositary_citation(ix, chosen)], 0.85, I.LIST_SIGNATORIES)
@@ -550,25 +590,27 @@ def list_parties(ix: FactIndex, ctx: Question) -> Answer:
 
 def joined_in_period(ix: FactIndex, ctx: Question) -> Answer:
     start, end = ctx.when.start or ctx.when.date, ctx.when.date
-    deposited = [s for s in ix.by_consent if start <= s.consent_deposited <= end]
+    deposited = [s for s in ix.by_consent if start <= known(s.consent_deposited) <= end]
     bound = [s for s in ix.kb.states.values() if s.entry_into_force and start <= s.entry_into_force <= end]
     if not deposited and not bound:
-        last = [s for s in ix.by_consent if s.consent_deposited < start][-1:]
+        last = [s for s in ix.by_consent if known(s.consent_deposited) < start][-1:]
         text = f"No state ratified or acceded during {ctx.when.label}."
         if last:
-            text += f" The previous one was {last[0].name}, on {format_date(last[0].consent_deposited)}."
+            text += (
+                f" The previous one was {last[0].name}, on {format_date(known(last[0].consent_deposited))}."
+            )
         return matched(text, last, [depositary_citation(ix, last)], 0.8, I.RECENT)
     lines = [f"{plural(len(deposited), 'state')} joined (deposited an instrument) during {ctx.when.label}:"]
     for s in deposited:
         lines.append(
-            f"• {s.name}: {s.consent_method} deposited {format_date(s.consent_deposited)}, bound from "
-            f"{format_date(s.entry_into_force)}"
+            f"• {s.name}: {s.consent_method} deposited {format_date(known(s.consent_deposited))}, bound from "
+            f"{format_date(known(s.entry_into_force))}"
         )
     extra = [s for s in bound if s not in deposited]
     if extra:
         lines.append(
             "Also bound during that period, having deposited earlier: "
-            + ", ".join(f"{s.name} ({format_date(s.entry_into_force)})" for s in extra[:20])
+            + ", ".join(f"{s.name} ({format_date(known(s.entry_into_force))})" for s in extra[:20])
             + ("…" if len(extra) > 20 else "")
         )
     chosen = deposited + extra
@@ -599,7 +641,7 @@ def events_in_period(ix: FactIndex, ctx: Question) -> Answer:
 
 def by_method(ix: FactIndex, ctx: Question) -> Answer:
     d = ctx.when.date
-    joined = [s for s in ix.by_consent if s.consent_deposited <= d]
+    joined = [s for s in ix.by_consent if known(s.consent_deposited) <= d]
     by_method: dict[str, list[State]] = {}
     for s in joined:
         by_method.setdefault(s.consent_method or "", []).append(s)
@@ -620,9 +662,9 @@ def by_method(ix: FactIndex, ctx: Question) -> Answer:
 
 def first_signatures(ix: FactIndex, ctx: Question) -> Answer:
     signers = sorted((s for s in ix.kb.states.values() if s.signed), key=lambda s: (s.signed, s.name))
-    opening = signers[0].signed
+    opening = known(signers[0].signed)
     first_day = [s for s in signers if s.signed == opening]
-    in_ottawa = [s for s in signers if s.signed <= opening + dt.timedelta(days=1)]
+    in_ottawa = [s for s in signers if known(s.signed) <= opening + dt.timedelta(days=1)]
     ratified_first = [s for s in ix.by_consent if s.consent_deposited == opening]
     text = (
         f"The Convention opened for signature in Ottawa on {format_date(opening)}: {len(first_day)} states "
@@ -637,10 +679,10 @@ def first_signatures(ix: FactIndex, ctx: Question) -> Answer:
 
 def recent_answer(ix: FactIndex, ctx: Question) -> Answer:
     d = ctx.when.date
-    joined = [s for s in ix.by_consent if s.consent_deposited <= d][-5:][::-1]
+    joined = [s for s in ix.by_consent if known(s.consent_deposited) <= d][-5:][::-1]
     text = "The most recent states to join, latest first:\n" + "\n".join(
-        f"• {s.name}: {s.consent_method} deposited {format_date(s.consent_deposited)}, bound from "
-        f"{format_date(s.entry_into_force)}"
+        f"• {s.name}: {s.consent_method} deposited {format_date(known(s.consent_deposited))}, bound from "
+        f"{format_date(known(s.entry_into_force))}"
         for s in joined
     )
     return matched(text, joined, [depositary_citation(ix, joined)], 0.88, I.RECENT)
@@ -650,7 +692,7 @@ def nth_answer(ix: FactIndex, ctx: Question) -> Answer:
     """The state whose instrument was the Nth deposited (or the last), as of the date asked."""
     n = ctx.ordinal if ctx.ordinal is not None else 1
     d = ctx.when.date
-    ranked = [s for s in ix.by_consent if s.consent_deposited <= d]
+    ranked = [s for s in ix.by_consent if known(s.consent_deposited) <= d]
     if n == -1:
         n = len(ranked)
     if n < 1 or n > len(ranked):
@@ -659,48 +701,57 @@ def nth_answer(ix: FactIndex, ctx: Question) -> Answer:
     target = ranked[n - 1]
     same_day = [s for s in ranked if s.consent_deposited == target.consent_deposited]
     first_pos = ranked.index(same_day[0]) + 1
-    suffix = ordinal_suffix(n)
     if len(same_day) == 1:
         chosen = [target]
         text = (
-            f"The {n}{suffix} instrument of ratification or accession was deposited by **{target.name}** "
-            f"({target.consent_method}) on {format_date(target.consent_deposited)}."
+            f"The {n}{ordinal_suffix(n)} instrument of ratification or accession was deposited by "
+            f"**{target.name}** ({target.consent_method}) on {format_date(known(target.consent_deposited))}."
         )
     else:
-        named = [s for s in same_day if event_names_ordinal(ix, s, n)]
-        last_pos = first_pos + len(same_day) - 1
-        span = (
-            f"first {len(same_day)}" if first_pos == 1 else f"instruments numbered {first_pos} to {last_pos}"
-        )
-        text = (
-            f"{len(same_day)} states deposited their instruments on the same day, "
-            f"{format_date(target.consent_deposited)}: {', '.join(s.name for s in same_day)}. Together they are "
-            f"the {span} in the order of deposit; the depositary's list does not order deposits made on one day."
-        )
-        if named:
-            text = (
-                f"The {n}{suffix} instrument was deposited by **{named[0].name}** on "
-                f"{format_date(target.consent_deposited)}. " + text
-            )
-            chosen = named
-        else:
-            chosen = same_day
+        text, chosen = _same_day_text(ix, n, same_day, first_pos)
     if n == 40 or (first_pos <= 40 < first_pos + len(same_day)):
         text += " Under Article 17, the 40th deposit brought the Convention into force on 1 March 1999."
     asked = [s for s in ctx.states if s in ranked]
-    for state in asked:
-        if state not in chosen:
-            pos = ranked.index(state) + 1
-            text += (
-                f"\n{state.name} deposited on {format_date(state.consent_deposited)}, "
-                f"{pos}{ordinal_suffix(pos)} in the depositary's order."
-            )
+    text += _asked_positions(asked, chosen, ranked)
     citations = [depositary_citation(ix, chosen)]
     for state in chosen:
         citations.extend(
             event_citation(ix, e) for e in ix.events_by_state.get(state.iso3, []) if mentions_ordinal(e, n)
         )
     return matched(text, chosen + [s for s in asked if s not in chosen], citations, 0.85, I.NTH)
+
+
+def _same_day_text(ix: FactIndex, n: int, same_day: list[State], first_pos: int) -> tuple[str, list[State]]:
+    """The Nth deposit fell on a day with others: all of them and their places, led by the one whose own
+    events name it the Nth, if any; and the states the answer is about."""
+    day = format_date(known(same_day[0].consent_deposited))
+    named = [s for s in same_day if event_names_ordinal(ix, s, n)]
+    last_pos = first_pos + len(same_day) - 1
+    span = f"first {len(same_day)}" if first_pos == 1 else f"instruments numbered {first_pos} to {last_pos}"
+    text = (
+        f"{len(same_day)} states deposited their instruments on the same day, "
+        f"{day}: {', '.join(s.name for s in same_day)}. Together they are "
+        f"the {span} in the order of deposit; the depositary's list does not order deposits made on one day."
+    )
+    if not named:
+        return text, same_day
+    return (
+        f"The {n}{ordinal_suffix(n)} instrument was deposited by **{named[0].name}** on {day}. " + text,
+        named,
+    )
+
+
+def _asked_positions(asked: list[State], chosen: list[State], ranked: list[State]) -> str:
+    """A line for each state asked about that is not the answer: when it deposited, and its place."""
+    text = ""
+    for state in asked:
+        if state not in chosen:
+            pos = ranked.index(state) + 1
+            text += (
+                f"\n{state.name} deposited on {format_date(known(state.consent_deposited))}, "
+                f"{pos}{ordinal_suffix(pos)} in the depositary's order."
+            )
+    return text
 
 
 def event_names_ordinal(ix: FactIndex, state: State, n: int) -> bool:
