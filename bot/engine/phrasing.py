@@ -6,7 +6,7 @@ import datetime as dt
 import re
 from collections.abc import Iterable
 
-from bot.engine import intents as I
+import bot.engine.intents as I
 from bot.engine.dates import format_date
 from bot.engine.index import FactIndex
 from bot.engine.question import Question

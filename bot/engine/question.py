@@ -9,9 +9,10 @@ from dataclasses import dataclass, field, replace
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from bot.engine import intents as I
+import bot.engine.intents as I
 from bot.engine.dates import DateQuery, find_date, format_date
 from bot.engine.entities import GROUP, STATE, Found
+from bot.engine.factmatch import best_fact
 from bot.engine.index import FactIndex
 from bot.engine.lexicon import lexicon
 from bot.engine.search import stem
@@ -230,8 +231,6 @@ def _without_date(text: str, when: DateQuery) -> str:
 
 def understand(raw: str, today: dt.date, ix: FactIndex, *, truncated: bool = False) -> Question:
     """Read ``raw`` (already cleaned) as a question asked on ``today``."""
-    from bot.engine.answers.facts import best_fact
-
     text = fold(raw)
     norm = normalize(raw)
     found = ix.entities.find(raw)
@@ -268,5 +267,5 @@ def understand(raw: str, today: dt.date, ix: FactIndex, *, truncated: bool = Fal
     )
     if states or groups:
         return question
-    fact, score = best_fact(ix, question)
+    fact, score = best_fact(ix, question.templated, question.norm)
     return replace(question, fact=fact, fact_score=score)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.engine.answer import Answer, decline
 from bot.engine.entities import AMBIGUOUS, PLACE
+from bot.engine.factmatch import top_facts
 from bot.engine.index import FactIndex
 from bot.engine.phrasing import SCOPE_HINT, understood_summary
 from bot.engine.question import Question
@@ -115,8 +116,6 @@ def unknown_words(ix: FactIndex, q: Question) -> Answer:
 
 def fallback(ix: FactIndex, q: Question) -> Answer:
     """Nothing fits: offer near-miss state names, or the treaty topics closest to the question."""
-    from bot.engine.answers.facts import top_facts
-
     suggestions = []
     for _word, iso3, _ in sorted(q.found.near_misses, key=lambda m: -m[2])[:3]:
         suggestions.append(f"Is {ix.kb.states[iso3].name} a party?")
@@ -127,7 +126,9 @@ def fallback(ix: FactIndex, q: Question) -> Answer:
         and q.has("treaty_words")
         and not (suggestions and state_shaped)
     ):
-        suggestions = [ix.kb.facts[f].questions[0].capitalize() + "?" for f in top_facts(ix, q)[:3]]
+        suggestions = [
+            ix.kb.facts[f].questions[0].capitalize() + "?" for f in top_facts(ix, q.templated, q.norm)[:3]
+        ]
         return decline("I'm not sure which part of the treaty you mean.", suggestions=suggestions)
     if suggestions:
         return decline(

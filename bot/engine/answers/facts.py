@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from rapidfuzz import fuzz, process
-
-from bot.engine import intents as I
+import bot.engine.intents as I
 from bot.engine.answer import Answer, decline, matched
 from bot.engine.citations import (
     citation,
@@ -13,37 +11,6 @@ from bot.engine.index import FactIndex
 from bot.engine.phrasing import SCOPE_HINT
 from bot.engine.question import Question
 from bot.facts.records import Fact
-
-
-def top_facts(ix: FactIndex, ctx: Question) -> list[str]:
-    scores = fact_scores(ix, ctx)
-    return [f for f, _ in sorted(scores.items(), key=lambda x: x[1], reverse=True)]
-
-
-def fact_scores(ix: FactIndex, ctx: Question) -> dict[str, float]:
-    query = ctx.templated
-    fuzzy: dict[str, float] = {}
-    for _, score, index in process.extract(
-        query, [q for _, q in ix.fact_questions], scorer=fuzz.token_sort_ratio, limit=40
-    ):
-        fid = ix.fact_questions[index][0]
-        fuzzy[fid] = max(fuzzy.get(fid, 0.0), score / 100)
-    padded = f" {ctx.norm} "
-    scores: dict[str, float] = {}
-    for fid, keywords in ix.fact_keywords.items():
-        weight = sum(
-            1.0 + 0.5 * (k.count(" ")) for k in keywords if f" {k} " in padded or f" {k}s " in padded
-        )
-        scores[fid] = 0.5 * fuzzy.get(fid, 0.0) + 0.5 * min(1.0, weight / 2.0)
-    return scores
-
-
-def best_fact(ix: FactIndex, ctx: Question) -> tuple[Fact | None, float]:
-    scores = fact_scores(ix, ctx)
-    if not scores:
-        return None, 0.0
-    fid, score = max(scores.items(), key=lambda x: x[1])
-    return ix.kb.facts[fid], score
 
 
 def article_answer(ix: FactIndex, ctx: Question) -> Answer:

@@ -6,7 +6,7 @@ import datetime as dt
 import re
 from dataclasses import replace
 
-from bot.engine import intents as I
+import bot.engine.intents as I
 from bot.engine.answer import Answer, matched
 from bot.engine.answers.states import (
     not_withdrawn_note,

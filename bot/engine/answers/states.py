@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import replace
 from typing import Protocol
 
-from bot.engine import intents as I
+import bot.engine.intents as I
 from bot.engine.answer import Answer, Citation, decline, matched
 from bot.engine.answers.events import event_answer
 from bot.engine.citations import (

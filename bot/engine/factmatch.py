@@ -1,0 +1,43 @@
+"""Which treaty fact a question asks about: fuzzy similarity to each fact's question forms plus its keywords."""
+
+from __future__ import annotations
+
+from rapidfuzz import fuzz, process
+
+from bot.engine.index import FactIndex
+from bot.facts.records import Fact
+
+CANDIDATES = 40
+
+
+def fact_scores(ix: FactIndex, templated: str, norm: str) -> dict[str, float]:
+    """A score in [0, 1] for every fact: half phrasing similarity, half keywords found."""
+    fuzzy: dict[str, float] = {}
+    for _, score, index in process.extract(
+        templated, [q for _, q in ix.fact_questions], scorer=fuzz.token_sort_ratio, limit=CANDIDATES
+    ):
+        fid = ix.fact_questions[index][0]
+        fuzzy[fid] = max(fuzzy.get(fid, 0.0), score / 100)
+    padded = f" {norm} "
+    scores: dict[str, float] = {}
+    for fid, keywords in ix.fact_keywords.items():
+        weight = sum(
+            1.0 + 0.5 * (k.count(" ")) for k in keywords if f" {k} " in padded or f" {k}s " in padded
+        )
+        scores[fid] = 0.5 * fuzzy.get(fid, 0.0) + 0.5 * min(1.0, weight / 2.0)
+    return scores
+
+
+def top_facts(ix: FactIndex, templated: str, norm: str) -> list[str]:
+    """Fact ids, best match first."""
+    scores = fact_scores(ix, templated, norm)
+    return [f for f, _ in sorted(scores.items(), key=lambda x: x[1], reverse=True)]
+
+
+def best_fact(ix: FactIndex, templated: str, norm: str) -> tuple[Fact | None, float]:
+    """The best-matching fact and its score (None when there are no facts)."""
+    scores = fact_scores(ix, templated, norm)
+    if not scores:
+        return None, 0.0
+    fid, score = max(scores.items(), key=lambda x: x[1])
+    return ix.kb.facts[fid], score
