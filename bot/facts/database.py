@@ -11,224 +11,137 @@ import json
 import os
 import sqlite3
 import tempfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import sqlite_utils
 
-from bot.facts.records import Alias, Event, Fact, Group, KnowledgeBase, Place, Source, State
+from bot.facts.records import (
+    Alias,
+    Event,
+    Fact,
+    Group,
+    KnowledgeBase,
+    Place,
+    Source,
+    State,
+    column_types,
+    from_row,
+    iso_or_none,
+    to_row,
+)
 from bot.facts.validate import KnowledgeError, content_hash, load
 from bot.textnorm import normalize
 
 SCHEMA_VERSION = "1"
+_COUNTED_TABLES = ("sources", "states", "aliases", "groups", "events", "facts", "places")
 
 
 class DatabaseError(Exception):
     """The database is missing, unreadable or from another schema."""
 
 
-def _iso(value: dt.date | None) -> str | None:
-    return value.isoformat() if value else None
-
-
-def _date(value: str | None) -> dt.date | None:
-    return dt.date.fromisoformat(value) if value else None
-
-
 def _create_schema(db: sqlite_utils.Database) -> None:
-    db["sources"].create(
-        {"id": str, "title": str, "publisher": str, "date": str, "url": str, "accessed": str}, pk="id"
-    )
-    db["states"].create(
-        {
-            "iso3": str,
-            "name": str,
-            "un_member": int,
-            "signed": str,
-            "consent_deposited": str,
-            "consent_method": str,
-            "entry_into_force": str,
-            "withdrawal_notified": str,
-            "withdrawal_effective": str,
-            "locator": str,
-            "confidence": str,
-            "note": str,
-            "article": str,
-        },
-        pk="iso3",
-    )
-    db["state_sources"].create(
+    """Create every table and index of the database, empty."""
+    db.table("sources").create(column_types(Source), pk="id")
+    db.table("states").create(column_types(State), pk="iso3")
+    db.table("state_sources").create(
         {"iso3": str, "source_id": str, "position": int},
         pk=("iso3", "source_id"),
         foreign_keys=[("iso3", "states", "iso3"), ("source_id", "sources", "id")],
     )
-    db["aliases"].create({"id": int, "alias": str, "norm": str, "kind": str, "context": str}, pk="id")
-    db["alias_states"].create(
+    db.table("aliases").create(
+        {"id": int, **column_types(Alias), "norm": str}, pk="id", column_order=["id", "alias", "norm"]
+    )
+    db.table("alias_states").create(
         {"alias_id": int, "iso3": str, "position": int},
         pk=("alias_id", "iso3"),
         foreign_keys=[("alias_id", "aliases", "id"), ("iso3", "states", "iso3")],
     )
-    db["groups"].create({"id": str, "name": str, "kind": str, "aliases": str, "note": str}, pk="id")
-    db["group_members"].create(
+    db.table("groups").create(column_types(Group), pk="id", column_order=["id", "name", "kind"])
+    db.table("group_members").create(
         {"group_id": str, "iso3": str, "position": int, "joined": str, "left": str},
         pk=("group_id", "iso3"),
         foreign_keys=[("group_id", "groups", "id"), ("iso3", "states", "iso3")],
     )
-    db["group_sources"].create(
+    db.table("group_sources").create(
         {"group_id": str, "source_id": str, "position": int},
         pk=("group_id", "source_id"),
         foreign_keys=[("group_id", "groups", "id"), ("source_id", "sources", "id")],
     )
-    db["events"].create(
-        {
-            "id": str,
-            "date": str,
-            "iso3": str,
-            "kind": str,
-            "snippet": str,
-            "locator": str,
-            "confidence": str,
-        },
-        pk="id",
-        foreign_keys=[("iso3", "states", "iso3")],
-    )
-    db["event_sources"].create(
+    db.table("events").create(column_types(Event), pk="id", foreign_keys=[("iso3", "states", "iso3")])
+    db.table("event_sources").create(
         {"event_id": str, "source_id": str, "position": int},
         pk=("event_id", "source_id"),
         foreign_keys=[("event_id", "events", "id"), ("source_id", "sources", "id")],
     )
-    db["facts"].create(
-        {
-            "id": str,
-            "article": int,
-            "title": str,
-            "answer": str,
-            "quote": str,
-            "locator": str,
-            "questions": str,
-            "keywords": str,
-        },
-        pk="id",
+    db.table("facts").create(
+        column_types(Fact), pk="id", column_order=["id", "article", "title", "answer", "quote"]
     )
-    db["fact_sources"].create(
+    db.table("fact_sources").create(
         {"fact_id": str, "source_id": str, "position": int},
         pk=("fact_id", "source_id"),
         foreign_keys=[("fact_id", "facts", "id"), ("source_id", "sources", "id")],
     )
-    db["places"].create({"name": str, "kind": str, "parent": str, "note": str}, pk="name")
-    db["meta"].create({"key": str, "value": str}, pk="key")
-    db["states"].create_index(["name"])
-    db["aliases"].create_index(["norm"])
-    db["alias_states"].create_index(["iso3"])
-    db["group_members"].create_index(["iso3"])
-    db["events"].create_index(["iso3", "date"])
-    db["events"].create_index(["date"])
-    db["facts"].create_index(["article"])
+    db.table("places").create(column_types(Place), pk="name")
+    db.table("meta").create({"key": str, "value": str}, pk="key")
+    db.table("states").create_index(["name"])
+    db.table("aliases").create_index(["norm"])
+    db.table("alias_states").create_index(["iso3"])
+    db.table("group_members").create_index(["iso3"])
+    db.table("events").create_index(["iso3", "date"])
+    db.table("events").create_index(["date"])
+    db.table("facts").create_index(["article"])
+
+
+def _links(
+    owner: str, target: str, lists: Iterable[tuple[object, tuple[str, ...]]]
+) -> Iterator[dict[str, object]]:
+    """Link-table rows ``{owner: key, target: value, "position": i}`` for each key's list of values."""
+    for key, values in lists:
+        for position, value in enumerate(values):
+            yield {owner: key, target: value, "position": position}
+
+
+def _member_rows(groups: Iterable[Group]) -> Iterator[dict[str, object]]:
+    """The ``group_members`` rows: each member in order, with the day it joined or left, if any."""
+    for g in groups:
+        joined, left = dict(g.joined), dict(g.left)
+        for position, member in enumerate(g.members):
+            yield {
+                "group_id": g.id,
+                "iso3": member,
+                "position": position,
+                "joined": iso_or_none(joined.get(member)),
+                "left": iso_or_none(left.get(member)),
+            }
 
 
 def _insert(db: sqlite_utils.Database, kb: KnowledgeBase) -> dict[str, int]:
-    db["sources"].insert_all(
-        {
-            "id": s.id,
-            "title": s.title,
-            "publisher": s.publisher,
-            "date": _iso(s.date),
-            "url": s.url,
-            "accessed": _iso(s.accessed),
-        }
-        for s in kb.sources.values()
+    """Insert every record of ``kb``; return the row count of each record table."""
+    states, groups, facts = kb.states.values(), kb.groups.values(), kb.facts.values()
+    db.table("sources").insert_all(to_row(s) for s in kb.sources.values())
+    db.table("states").insert_all(to_row(s) for s in states)
+    db.table("state_sources").insert_all(_links("iso3", "source_id", ((s.iso3, s.sources) for s in states)))
+    db.table("aliases").insert_all(
+        {"id": i, **to_row(a), "norm": normalize(a.alias)} for i, a in enumerate(kb.aliases, start=1)
     )
-    db["states"].insert_all(
-        {
-            "iso3": s.iso3,
-            "name": s.name,
-            "un_member": int(s.un_member),
-            "signed": _iso(s.signed),
-            "consent_deposited": _iso(s.consent_deposited),
-            "consent_method": s.consent_method,
-            "entry_into_force": _iso(s.entry_into_force),
-            "withdrawal_notified": _iso(s.withdrawal_notified),
-            "withdrawal_effective": _iso(s.withdrawal_effective),
-            "locator": s.locator,
-            "confidence": s.confidence,
-            "note": s.note,
-            "article": s.article,
-        }
-        for s in kb.states.values()
+    db.table("alias_states").insert_all(
+        _links("alias_id", "iso3", ((i, a.iso3s) for i, a in enumerate(kb.aliases, start=1)))
     )
-    db["state_sources"].insert_all(
-        {"iso3": s.iso3, "source_id": src, "position": i}
-        for s in kb.states.values()
-        for i, src in enumerate(s.sources)
+    db.table("groups").insert_all(to_row(g) for g in groups)
+    db.table("group_members").insert_all(_member_rows(groups))
+    db.table("group_sources").insert_all(_links("group_id", "source_id", ((g.id, g.sources) for g in groups)))
+    db.table("events").insert_all(to_row(e) for e in kb.events)
+    db.table("event_sources").insert_all(
+        _links("event_id", "source_id", ((e.id, e.sources) for e in kb.events))
     )
-    db["aliases"].insert_all(
-        {"id": i, "alias": a.alias, "norm": normalize(a.alias), "kind": a.kind, "context": a.context}
-        for i, a in enumerate(kb.aliases, start=1)
-    )
-    db["alias_states"].insert_all(
-        {"alias_id": i, "iso3": code, "position": p}
-        for i, a in enumerate(kb.aliases, start=1)
-        for p, code in enumerate(a.iso3s)
-    )
-    db["groups"].insert_all(
-        {"id": g.id, "name": g.name, "kind": g.kind, "aliases": json.dumps(list(g.aliases)), "note": g.note}
-        for g in kb.groups.values()
-    )
-    db["group_members"].insert_all(
-        {
-            "group_id": g.id,
-            "iso3": m,
-            "position": i,
-            "joined": _iso(dict(g.joined).get(m)),
-            "left": _iso(dict(g.left).get(m)),
-        }
-        for g in kb.groups.values()
-        for i, m in enumerate(g.members)
-    )
-    db["group_sources"].insert_all(
-        {"group_id": g.id, "source_id": s, "position": i}
-        for g in kb.groups.values()
-        for i, s in enumerate(g.sources)
-    )
-    db["events"].insert_all(
-        {
-            "id": e.id,
-            "date": _iso(e.date),
-            "iso3": e.iso3,
-            "kind": e.kind,
-            "snippet": e.snippet,
-            "locator": e.locator,
-            "confidence": e.confidence,
-        }
-        for e in kb.events
-    )
-    db["event_sources"].insert_all(
-        {"event_id": e.id, "source_id": s, "position": i} for e in kb.events for i, s in enumerate(e.sources)
-    )
-    db["facts"].insert_all(
-        {
-            "id": f.id,
-            "article": f.article,
-            "title": f.title,
-            "answer": f.answer,
-            "quote": f.quote,
-            "locator": f.locator,
-            "questions": json.dumps(list(f.questions)),
-            "keywords": json.dumps(list(f.keywords)),
-        }
-        for f in kb.facts.values()
-    )
-    db["fact_sources"].insert_all(
-        {"fact_id": f.id, "source_id": s, "position": i}
-        for f in kb.facts.values()
-        for i, s in enumerate(f.sources)
-    )
-    db["places"].insert_all(
-        {"name": p.name, "kind": p.kind, "parent": p.parent, "note": p.note} for p in kb.places
-    )
-    return {
-        name: db[name].count
-        for name in ("sources", "states", "aliases", "groups", "events", "facts", "places")
-    }
+    db.table("facts").insert_all(to_row(f) for f in facts)
+    db.table("fact_sources").insert_all(_links("fact_id", "source_id", ((f.id, f.sources) for f in facts)))
+    db.table("places").insert_all(to_row(p) for p in kb.places)
+    return {name: db.table(name).count for name in _COUNTED_TABLES}
 
 
 def write_database(kb: KnowledgeBase, db_path: Path) -> dict[str, str]:
@@ -255,7 +168,7 @@ def write_database(kb: KnowledgeBase, db_path: Path) -> dict[str, str]:
                     "treaty_source": kb.treaty_source,
                     "row_counts": json.dumps(counts, sort_keys=True),
                 }
-                db["meta"].insert_all({"key": k, "value": v} for k, v in meta.items())
+                db.table("meta").insert_all({"key": k, "value": v} for k, v in meta.items())
         finally:
             conn.close()
         os.replace(tmp, db_path)
@@ -298,6 +211,121 @@ def ensure_database(knowledge_dir: Path, db_path: Path) -> bool:
     return True
 
 
+def _linked(db: sqlite_utils.Database, table: str, key: str) -> dict[str, tuple[str, ...]]:
+    """The sources of each record in a ``*_sources`` link table, in their order."""
+    out: dict[str, list[str]] = {}
+    for row in db.query(f"select {key}, source_id from {table} order by {key}, position"):
+        out.setdefault(row[key], []).append(row["source_id"])
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def _read_sources(db: sqlite_utils.Database) -> dict[str, Source]:
+    """Every source by id."""
+    return {r["id"]: from_row(Source, r) for r in db.table("sources").rows}
+
+
+def _read_states(db: sqlite_utils.Database) -> dict[str, State]:
+    """Every state by ISO code, in name order, with its sources."""
+    sources = _linked(db, "state_sources", "iso3")
+    return {
+        r["iso3"]: from_row(State, {**r, "sources": sources.get(r["iso3"], ())})
+        for r in db.table("states").rows_where(order_by="name")
+    }
+
+
+def _read_aliases(db: sqlite_utils.Database) -> list[Alias]:
+    """Every alias in file order, with the states it names."""
+    codes: dict[int, list[str]] = {}
+    for r in db.query("select alias_id, iso3 from alias_states order by alias_id, position"):
+        codes.setdefault(r["alias_id"], []).append(r["iso3"])
+    return [
+        from_row(Alias, {**r, "iso3s": tuple(codes.get(r["id"], []))})
+        for r in db.table("aliases").rows_where(order_by="id")
+    ]
+
+
+@dataclass(slots=True)
+class _Members:
+    """The ``group_members`` table by group: members in order, and the days some joined or left."""
+
+    members: dict[str, list[str]] = field(default_factory=dict)
+    joined: dict[str, list[tuple[str, dt.date]]] = field(default_factory=dict)
+    left: dict[str, list[tuple[str, dt.date]]] = field(default_factory=dict)
+
+    def of(self, group_id: str) -> dict[str, tuple[Any, ...]]:
+        """The ``members``, ``joined`` and ``left`` fields of one group."""
+        return {
+            "members": tuple(self.members.get(group_id, [])),
+            "joined": tuple(self.joined.get(group_id, [])),
+            "left": tuple(self.left.get(group_id, [])),
+        }
+
+
+def _read_members(db: sqlite_utils.Database) -> _Members:
+    """The members of every group, and the days they joined or left."""
+    out = _Members()
+    for r in db.query("select * from group_members order by group_id, position"):
+        out.members.setdefault(r["group_id"], []).append(r["iso3"])
+        if r["joined"]:
+            out.joined.setdefault(r["group_id"], []).append((r["iso3"], dt.date.fromisoformat(r["joined"])))
+        if r["left"]:
+            out.left.setdefault(r["group_id"], []).append((r["iso3"], dt.date.fromisoformat(r["left"])))
+    return out
+
+
+def _read_groups(db: sqlite_utils.Database) -> dict[str, Group]:
+    """Every group by id, with its members and sources."""
+    members = _read_members(db)
+    sources = _linked(db, "group_sources", "group_id")
+    return {
+        r["id"]: from_row(Group, {**r, **members.of(r["id"]), "sources": sources.get(r["id"], ())})
+        for r in db.table("groups").rows
+    }
+
+
+def _read_events(db: sqlite_utils.Database) -> list[Event]:
+    """Every event in date order, with its sources."""
+    sources = _linked(db, "event_sources", "event_id")
+    return [
+        from_row(Event, {**r, "sources": sources.get(r["id"], ())})
+        for r in db.table("events").rows_where(order_by="date, id")
+    ]
+
+
+def _read_facts(db: sqlite_utils.Database) -> dict[str, Fact]:
+    """Every fact by id, with its sources."""
+    sources = _linked(db, "fact_sources", "fact_id")
+    return {
+        r["id"]: from_row(Fact, {**r, "sources": sources.get(r["id"], ())}) for r in db.table("facts").rows
+    }
+
+
+def _read_meta_table(db: sqlite_utils.Database, db_path: Path) -> dict[str, str]:
+    """The ``meta`` table; raise :class:`DatabaseError` when it is from another schema."""
+    meta = {r["key"]: r["value"] for r in db.table("meta").rows}
+    if meta.get("schema_version") != SCHEMA_VERSION:
+        raise DatabaseError(f"{db_path} has schema {meta.get('schema_version')!r}; rebuild it")
+    return meta
+
+
+def _read_records(db: sqlite_utils.Database, meta: dict[str, str]) -> KnowledgeBase:
+    """Every record of the database, with the build's meta rows."""
+    return KnowledgeBase(
+        reviewed=dt.date.fromisoformat(meta["reviewed"]),
+        depositary_source=meta["depositary_source"],
+        treaty_source=meta["treaty_source"],
+        states=_read_states(db),
+        aliases=_read_aliases(db),
+        groups=_read_groups(db),
+        events=_read_events(db),
+        facts=_read_facts(db),
+        sources=_read_sources(db),
+        places=[from_row(Place, r) for r in db.table("places").rows],
+        content_hash=meta["content_hash"],
+        built_at=meta["built_at"],
+    )
+
+
 def read_knowledge(db_path: Path) -> KnowledgeBase:
     """Load every record from the SQLite database at ``db_path``."""
     db_path = Path(db_path)
@@ -306,132 +334,9 @@ def read_knowledge(db_path: Path) -> KnowledgeBase:
     conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
     try:
         db = sqlite_utils.Database(conn)
-        meta = {r["key"]: r["value"] for r in db["meta"].rows}
-        if meta.get("schema_version") != SCHEMA_VERSION:
-            raise DatabaseError(f"{db_path} has schema {meta.get('schema_version')!r}; rebuild it")
-
-        def linked(table: str, key: str) -> dict[str, tuple[str, ...]]:
-            out: dict[str, list[str]] = {}
-            for row in db.query(f"select {key}, source_id from {table} order by {key}, position"):
-                out.setdefault(row[key], []).append(row["source_id"])
-            return {k: tuple(v) for k, v in out.items()}
-
-        sources = {
-            r["id"]: Source(
-                id=r["id"],
-                title=r["title"],
-                publisher=r["publisher"],
-                date=_date(r["date"]),
-                url=r["url"],
-                accessed=_date(r["accessed"]) or dt.date.min,
-            )
-            for r in db["sources"].rows
-        }
-        state_sources = linked("state_sources", "iso3")
-        states = {
-            r["iso3"]: State(
-                iso3=r["iso3"],
-                name=r["name"],
-                un_member=bool(r["un_member"]),
-                signed=_date(r["signed"]),
-                consent_deposited=_date(r["consent_deposited"]),
-                consent_method=r["consent_method"],
-                entry_into_force=_date(r["entry_into_force"]),
-                withdrawal_notified=_date(r["withdrawal_notified"]),
-                withdrawal_effective=_date(r["withdrawal_effective"]),
-                sources=state_sources.get(r["iso3"], ()),
-                locator=r["locator"] or "",
-                confidence=r["confidence"] or "",
-                note=r["note"] or "",
-                article=r["article"] or "",
-            )
-            for r in db["states"].rows_where(order_by="name")
-        }
-        alias_codes: dict[int, list[str]] = {}
-        for r in db.query("select alias_id, iso3 from alias_states order by alias_id, position"):
-            alias_codes.setdefault(r["alias_id"], []).append(r["iso3"])
-        aliases = [
-            Alias(
-                alias=r["alias"],
-                iso3s=tuple(alias_codes.get(r["id"], [])),
-                kind=r["kind"],
-                context=r["context"] or "",
-            )
-            for r in db["aliases"].rows_where(order_by="id")
-        ]
-        members: dict[str, list[str]] = {}
-        joined: dict[str, list[tuple[str, dt.date]]] = {}
-        left: dict[str, list[tuple[str, dt.date]]] = {}
-        for r in db.query("select * from group_members order by group_id, position"):
-            members.setdefault(r["group_id"], []).append(r["iso3"])
-            if r["joined"]:
-                joined.setdefault(r["group_id"], []).append((r["iso3"], dt.date.fromisoformat(r["joined"])))
-            if r["left"]:
-                left.setdefault(r["group_id"], []).append((r["iso3"], dt.date.fromisoformat(r["left"])))
-        group_sources = linked("group_sources", "group_id")
-        groups = {
-            r["id"]: Group(
-                id=r["id"],
-                name=r["name"],
-                aliases=tuple(json.loads(r["aliases"])),
-                members=tuple(members.get(r["id"], [])),
-                sources=group_sources.get(r["id"], ()),
-                note=r["note"] or "",
-                kind=r["kind"] or "other",
-                joined=tuple(joined.get(r["id"], [])),
-                left=tuple(left.get(r["id"], [])),
-            )
-            for r in db["groups"].rows
-        }
-        event_sources = linked("event_sources", "event_id")
-        events = [
-            Event(
-                id=r["id"],
-                date=dt.date.fromisoformat(r["date"]),
-                iso3=r["iso3"],
-                kind=r["kind"],
-                snippet=r["snippet"],
-                sources=event_sources.get(r["id"], ()),
-                locator=r["locator"] or "",
-                confidence=r["confidence"] or "",
-            )
-            for r in db["events"].rows_where(order_by="date, id")
-        ]
-        fact_sources = linked("fact_sources", "fact_id")
-        facts = {
-            r["id"]: Fact(
-                id=r["id"],
-                title=r["title"],
-                answer=r["answer"],
-                sources=fact_sources.get(r["id"], ()),
-                locator=r["locator"] or "",
-                article=r["article"],
-                quote=r["quote"] or "",
-                questions=tuple(json.loads(r["questions"])),
-                keywords=tuple(json.loads(r["keywords"])),
-            )
-            for r in db["facts"].rows
-        }
-        places = [
-            Place(name=r["name"], kind=r["kind"], parent=r["parent"], note=r["note"] or "")
-            for r in db["places"].rows
-        ]
+        return _read_records(db, _read_meta_table(db, db_path))
     finally:
         conn.close()
-    return KnowledgeBase(
-        reviewed=dt.date.fromisoformat(meta["reviewed"]),
-        depositary_source=meta["depositary_source"],
-        treaty_source=meta["treaty_source"],
-        states=states,
-        aliases=aliases,
-        groups=groups,
-        events=events,
-        facts=facts,
-        sources=sources,
-        places=places,
-        content_hash=meta["content_hash"],
-        built_at=meta["built_at"],
-    )
 
 
 __all__ = [

@@ -1,12 +1,29 @@
-"""Validated records of the fact base, shared by the loader, the database and the index."""
+"""Validated records of the fact base, shared by the loader, the database and the index.
+
+The record dataclasses are also the database schema: :func:`column_types` gives the columns
+of a record's table, :func:`to_row` and :func:`from_row` turn a record into a row and back.
+Dates are stored as ISO strings, flags as integers and lists of words as JSON; a field whose
+metadata is :data:`IN_LINK_TABLE` is kept in a link table of its own and has no column.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+import functools
+import json
+import typing
+from collections.abc import Callable, Mapping
+from dataclasses import MISSING, Field, dataclass, field, fields
+from typing import TYPE_CHECKING, Any, TypeVar
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
 
 CONSENT_METHODS = ("ratification", "accession", "acceptance", "approval", "succession")
 CONFIDENCE_LEVELS = ("high", "medium", "low")
+
+IN_LINK_TABLE: Mapping[str, object] = {"column": False}
+"""Field metadata: the field is kept in a link table of its own, not in a column."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,7 +47,7 @@ class State:
     entry_into_force: dt.date | None
     withdrawal_notified: dt.date | None
     withdrawal_effective: dt.date | None
-    sources: tuple[str, ...]
+    sources: tuple[str, ...] = field(metadata=IN_LINK_TABLE)
     locator: str
     confidence: str
     note: str
@@ -40,7 +57,7 @@ class State:
 @dataclass(frozen=True, slots=True)
 class Alias:
     alias: str
-    iso3s: tuple[str, ...]
+    iso3s: tuple[str, ...] = field(metadata=IN_LINK_TABLE)
     kind: str
     context: str
 
@@ -54,12 +71,12 @@ class Group:
     id: str
     name: str
     aliases: tuple[str, ...]
-    members: tuple[str, ...]
-    sources: tuple[str, ...]
+    members: tuple[str, ...] = field(metadata=IN_LINK_TABLE)
+    sources: tuple[str, ...] = field(metadata=IN_LINK_TABLE)
     note: str = ""
     kind: str = "other"
-    joined: tuple[tuple[str, dt.date], ...] = ()
-    left: tuple[tuple[str, dt.date], ...] = ()
+    joined: tuple[tuple[str, dt.date], ...] = field(default=(), metadata=IN_LINK_TABLE)
+    left: tuple[tuple[str, dt.date], ...] = field(default=(), metadata=IN_LINK_TABLE)
 
     def members_on(self, day: dt.date) -> tuple[str, ...]:
         """The members on ``day``: those that had joined by then and had not yet left."""
@@ -79,7 +96,7 @@ class Event:
     iso3: str | None
     kind: str
     snippet: str
-    sources: tuple[str, ...]
+    sources: tuple[str, ...] = field(metadata=IN_LINK_TABLE)
     locator: str
     confidence: str
 
@@ -89,7 +106,7 @@ class Fact:
     id: str
     title: str
     answer: str
-    sources: tuple[str, ...]
+    sources: tuple[str, ...] = field(metadata=IN_LINK_TABLE)
     locator: str
     article: int | None = None
     quote: str = ""
@@ -121,3 +138,97 @@ class KnowledgeBase:
     places: list[Place] = field(default_factory=list)
     content_hash: str = ""
     built_at: str = ""
+
+
+R = TypeVar("R", bound="DataclassInstance")
+
+
+def _same(value: Any) -> Any:
+    """The value unchanged."""
+    return value
+
+
+def _text(value: str | None) -> str:
+    """Text, with NULL read as the empty string."""
+    return value or ""
+
+
+def iso_or_none(value: dt.date | None) -> str | None:
+    """A date as ``YYYY-MM-DD``, or NULL."""
+    return value.isoformat() if value else None
+
+
+def _date(value: str | None) -> dt.date | None:
+    """A ``YYYY-MM-DD`` column as a date, or None when it is empty."""
+    return dt.date.fromisoformat(value) if value else None
+
+
+def _day(value: str | None) -> dt.date:
+    """A required date column; an empty one reads as ``date.min``."""
+    return _date(value) or dt.date.min
+
+
+def _json_list(value: tuple[str, ...]) -> str:
+    """A tuple of words as a JSON list."""
+    return json.dumps(list(value))
+
+
+def _json_tuple(value: str | None) -> tuple[str, ...]:
+    """A JSON list column as a tuple; NULL reads as the empty tuple."""
+    return tuple(json.loads(value)) if value is not None else ()
+
+
+@dataclass(frozen=True, slots=True)
+class _Codec:
+    """How a field type is stored: the SQLite column type, and the conversions both ways."""
+
+    column_type: type
+    encode: Callable[[Any], object]
+    decode: Callable[[Any], object]
+
+
+_CODECS: dict[object, _Codec] = {
+    str: _Codec(str, _same, _text),
+    str | None: _Codec(str, _same, _same),
+    int | None: _Codec(int, _same, _same),
+    bool: _Codec(int, int, bool),
+    dt.date: _Codec(str, iso_or_none, _day),
+    dt.date | None: _Codec(str, iso_or_none, _date),
+    tuple[str, ...]: _Codec(str, _json_list, _json_tuple),
+}
+
+
+@functools.cache
+def _columns(cls: type[DataclassInstance]) -> tuple[tuple[Field[Any], _Codec], ...]:
+    """The fields of ``cls`` that have a column, each with its codec, in field order."""
+    hints = typing.get_type_hints(cls)
+    return tuple((f, _CODECS[hints[f.name]]) for f in fields(cls) if f.metadata.get("column", True))
+
+
+def column_types(cls: type[DataclassInstance]) -> dict[str, type]:
+    """The columns of the table that stores ``cls`` records, with their types, in field order."""
+    return {f.name: codec.column_type for f, codec in _columns(cls)}
+
+
+def to_row(record: DataclassInstance) -> dict[str, object]:
+    """The columns of ``record``: dates as ISO strings, flags as 0 or 1, word lists as JSON."""
+    return {f.name: codec.encode(getattr(record, f.name)) for f, codec in _columns(type(record))}
+
+
+def _field_value(f: Field[Any], codec: _Codec, value: object) -> object:
+    """A column read back; an empty column takes the field's default when it has one."""
+    if (value is None or value == "") and f.default is not MISSING:
+        return f.default
+    return codec.decode(value)
+
+
+def from_row(cls: type[R], row: Mapping[str, Any]) -> R:
+    """The record stored in ``row``, the inverse of :func:`to_row`.
+
+    Fields kept in link tables are taken from ``row`` as they are, or their default when absent.
+    """
+    values: dict[str, object] = {f.name: _field_value(f, codec, row[f.name]) for f, codec in _columns(cls)}
+    for f in fields(cls):
+        if f.name not in values:
+            values[f.name] = row.get(f.name, f.default if f.default is not MISSING else ())
+    return cls(**values)
