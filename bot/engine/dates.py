@@ -335,8 +335,18 @@ def _named_day(word: str, today: dt.date) -> dt.date:
     return today + dt.timedelta(days={"yesterday": -1, "today": 0, "tomorrow": 1}[word])
 
 
+# Every date phrase has a digit or one of these words: a question without any names no date.
+_HINT = re.compile(
+    r"\d|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|christmas|xmas|new year|boxing|\bnye\b|yesterday|"
+    r"tomorrow|\bago\b|\bback\b|earlier|before now|last|this|next|past|previous|coming|spring|summer|autumn|"
+    r"fall|winter|\d0s\b"
+)
+
+
 def find_date(text: str, *, today: dt.date) -> DateQuery:
     """Find the date ``text`` (folded to lower case) asks about; default to ``today``."""
+    if not _HINT.search(text):
+        return DateQuery(date=today, start=None, label=format_date(today), explicit=False)
     for kind, pattern, parse in _GRAMMAR:
         for match in pattern.finditer(text):
             has_prefix = kind != "range"

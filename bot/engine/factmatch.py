@@ -14,7 +14,7 @@ def fact_scores(ix: FactIndex, templated: str, norm: str) -> dict[str, float]:
     """A score in [0, 1] for every fact: half phrasing similarity, half keywords found."""
     fuzzy: dict[str, float] = {}
     for _, score, index in process.extract(
-        templated, [q for _, q in ix.fact_questions], scorer=fuzz.token_sort_ratio, limit=CANDIDATES
+        templated, ix.fact_question_texts, scorer=fuzz.token_sort_ratio, limit=CANDIDATES
     ):
         fid = ix.fact_questions[index][0]
         fuzzy[fid] = max(fuzzy.get(fid, 0.0), score / 100)
@@ -28,15 +28,13 @@ def fact_scores(ix: FactIndex, templated: str, norm: str) -> dict[str, float]:
     return scores
 
 
-def top_facts(ix: FactIndex, templated: str, norm: str) -> list[str]:
+def ranked(scores: dict[str, float]) -> list[str]:
     """Fact ids, best match first."""
-    scores = fact_scores(ix, templated, norm)
     return [f for f, _ in sorted(scores.items(), key=lambda x: x[1], reverse=True)]
 
 
-def best_fact(ix: FactIndex, templated: str, norm: str) -> tuple[Fact | None, float]:
+def best_of(ix: FactIndex, scores: dict[str, float]) -> tuple[Fact | None, float]:
     """The best-matching fact and its score (None when there are no facts)."""
-    scores = fact_scores(ix, templated, norm)
     if not scores:
         return None, 0.0
     fid, score = max(scores.items(), key=lambda x: x[1])

@@ -33,6 +33,7 @@ class FactIndex:
         self.fact_questions: list[tuple[str, str]] = [
             (fact.id, normalize(q)) for fact in kb.facts.values() for q in fact.questions
         ]
+        self.fact_question_texts: list[str] = [q for _, q in self.fact_questions]
         self.fact_keywords: dict[str, list[str]] = _fact_keywords(kb)
         words = lexicon().words
         self.synonyms: dict[str, str] = _synonyms()

@@ -12,7 +12,7 @@ from rapidfuzz.distance import OSA
 import bot.engine.intents as I
 from bot.engine.dates import DateQuery, find_date, format_date
 from bot.engine.entities import GROUP, STATE, Found
-from bot.engine.factmatch import best_fact
+from bot.engine.factmatch import best_of, fact_scores, ranked
 from bot.engine.index import FactIndex
 from bot.engine.lexicon import lexicon
 from bot.engine.search import stem
@@ -29,6 +29,33 @@ _ANCHOR_VERBS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"signed|signs"), "signed"),
 )
 _ANCHOR_WORDS = frozenset({"before", "after", "when", "once"})
+
+
+class FactMatch:
+    """The best treaty fact for a question, worked out the first time a route asks for it."""
+
+    __slots__ = ("_index", "_norm", "_scores", "_templated")
+
+    def __init__(self, ix: FactIndex, templated: str, norm: str) -> None:
+        self._index, self._templated, self._norm = ix, templated, norm
+        self._scores: dict[str, float] | None = None
+
+    @property
+    def scores(self) -> dict[str, float]:
+        """Every fact's score for the question."""
+        if self._scores is None:
+            self._scores = fact_scores(self._index, self._templated, self._norm)
+        return self._scores
+
+    @property
+    def best(self) -> tuple[Fact | None, float]:
+        """The best fact and its score."""
+        return best_of(self._index, self.scores)
+
+    @property
+    def ranked(self) -> list[str]:
+        """Fact ids, best first."""
+        return ranked(self.scores)
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,12 +76,21 @@ class Question:
     ordinal: int | None = None
     article: int | None = None
     other_treaty: str = ""
-    fact: Fact | None = None
-    fact_score: float = 0.0
+    fact_match: FactMatch | None = None
     count_target: str = ""
     unknown: tuple[str, ...] = field(default=())
     off_topic: float = 0.0  # the share of the question's content words that name nothing the engine knows
     carried: str = ""
+
+    @property
+    def fact(self) -> Fact | None:
+        """The treaty fact the question matches best (only for questions that name no state or group)."""
+        return self.fact_match.best[0] if self.fact_match else None
+
+    @property
+    def fact_score(self) -> float:
+        """How well ``fact`` matches, from 0 to 1."""
+        return self.fact_match.best[1] if self.fact_match else 0.0
 
     def has(self, *names: str) -> bool:
         """Whether any of the named cues is in the question."""
@@ -201,9 +237,8 @@ def off_topic_share(ix: FactIndex, found: Found) -> float:
     return sum(1 for w in content if w not in ix.topic_words and stem(w) not in ix.topic_words) / len(content)
 
 
-def _bare_cues(text: str, when: DateQuery) -> frozenset[str]:
+def _bare_cues(bare: str) -> frozenset[str]:
     """Cues read from the question without its date ("states parties at the end of q3 2025")."""
-    bare = _without_date(text, when)
     return frozenset({"bare_count"}) if _LEX.router_cues["bare_count"].fullmatch(bare) else frozenset()
 
 
@@ -244,6 +279,7 @@ def understand(raw: str, today: dt.date, ix: FactIndex, *, truncated: bool = Fal
         when, anchor_state, anchor_span = anchor
         states = [s for s in states if s is not anchor_state]
     t = templated(found, when, drop=anchor_span)
+    bare = _without_date(text, when)
     target = count_target(t)
     article = _LEX.router_cues["article"].search(norm)
     question = Question(
@@ -257,8 +293,8 @@ def understand(raw: str, today: dt.date, ix: FactIndex, *, truncated: bool = Fal
         states=tuple(states),
         groups=tuple(groups),
         truncated=truncated,
-        cues=_cues(text, norm, t, target) | _bare_cues(text, when),
-        ordinal=I.ordinal(_without_date(text, when)),
+        cues=_cues(text, norm, t, target) | _bare_cues(bare),
+        ordinal=I.ordinal(bare),
         article=int(article.group(1)) if article else None,
         other_treaty=other_treaty(norm),
         count_target=target,
@@ -267,5 +303,4 @@ def understand(raw: str, today: dt.date, ix: FactIndex, *, truncated: bool = Fal
     )
     if states or groups:
         return question
-    fact, score = best_fact(ix, question.templated, question.norm)
-    return replace(question, fact=fact, fact_score=score)
+    return replace(question, fact_match=FactMatch(ix, t, norm))

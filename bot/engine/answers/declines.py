@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from bot.engine.answer import Answer, decline
 from bot.engine.entities import AMBIGUOUS, PLACE
-from bot.engine.factmatch import top_facts
 from bot.engine.index import FactIndex
 from bot.engine.phrasing import SCOPE_HINT, understood_summary
 from bot.engine.question import Question
@@ -127,7 +126,8 @@ def fallback(ix: FactIndex, q: Question) -> Answer:
         and not (suggestions and state_shaped)
     ):
         suggestions = [
-            ix.kb.facts[f].questions[0].capitalize() + "?" for f in top_facts(ix, q.templated, q.norm)[:3]
+            ix.kb.facts[f].questions[0].capitalize() + "?"
+            for f in (q.fact_match.ranked if q.fact_match else [])[:3]
         ]
         return decline("I'm not sure which part of the treaty you mean.", suggestions=suggestions)
     if suggestions:
