@@ -11,7 +11,7 @@ from rapidfuzz.distance import OSA
 
 import bot.engine.intents as I
 from bot.engine.dates import DateQuery, find_date, format_date
-from bot.engine.entities import GROUP, STATE, Found
+from bot.engine.entities import GROUP, STATE, Found, Mention
 from bot.engine.factmatch import best_of, fact_scores, ranked
 from bot.engine.index import FactIndex
 from bot.engine.lexicon import lexicon
@@ -28,7 +28,7 @@ _ANCHOR_VERBS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"joined|ratified|acceded|joins|ratifies|accedes|became|become"), "entry_into_force"),
     (re.compile(r"signed|signs"), "signed"),
 )
-_ANCHOR_WORDS = frozenset({"before", "after", "when", "once"})
+_ANCHOR_WORDS = frozenset({"before", "after", "when", "once", "since"})
 
 
 class FactMatch:
@@ -79,6 +79,7 @@ class Question:
     fact_match: FactMatch | None = None
     count_target: str = ""
     unknown: tuple[str, ...] = field(default=())
+    anchor_tokens: tuple[int, int] | None = None  # the words of a date anchored on a record or an event
     off_topic: float = 0.0  # the share of the question's content words that name nothing the engine knows
     carried: str = ""
 
@@ -135,29 +136,83 @@ def count_target(text: str) -> str:
     return " ".join(clause.split()[:8])
 
 
-def anchored_date(ix: FactIndex, found: Found) -> tuple[DateQuery, State, tuple[int, int]] | None:
-    """ "before Poland left", "after Tonga joined": a date anchored on another state's record."""
+_WHO = re.compile(r"\bwho\b")
+
+
+def _asks_for_many(norm: str) -> bool:
+    """ "which states left after …", "how many joined after …": the answer spans the time after the anchor."""
+    return bool(I.HOW_MANY.search(norm) or _LEX.router_cues["strong_list"].search(norm) or _WHO.search(norm))
+
+
+def _anchor_day(ix: FactIndex, mention: Mention, field_name: str, word: str) -> tuple[dt.date, str] | None:
+    """The day a state (or, for a group, its first or last member) took the step, and its name."""
+    if mention.target.kind == STATE:
+        state = ix.kb.states[mention.target.codes[0]]
+        day = getattr(state, field_name)
+        return (day, state.name) if day else None
+    group = ix.kb.groups[mention.target.note]
+    days = [getattr(ix.kb.states[c], field_name) for c in group.members]
+    known = [d for d in days if d]
+    if not known:
+        return None
+    return (min(known) if word == "before" else max(known)), f"the {group.name}"
+
+
+def anchored_date(
+    ix: FactIndex, found: Found, today: dt.date
+) -> tuple[DateQuery, Mention, tuple[int, int]] | None:
+    """ "before Poland left", "after Tonga joined", "since the Baltics left": a date anchored on the record
+    of a state (or a group's members)."""
     tokens = found.tokens
     for mention in found.mentions:
-        if mention.target.kind != STATE or mention.start == 0 or mention.end >= len(tokens):
+        if mention.target.kind not in (STATE, GROUP) or mention.start == 0 or mention.end >= len(tokens):
             continue
         word, verb = tokens[mention.start - 1], tokens[mention.end]
-        if word not in _ANCHOR_WORDS:
-            continue
-        state = ix.kb.states[mention.target.codes[0]]
         field_name = next((f for pattern, f in _ANCHOR_VERBS if pattern.fullmatch(verb)), "")
-        day = getattr(state, field_name) if field_name else None
-        if day is None:
+        anchor = _anchor_day(ix, mention, field_name, word) if word in _ANCHOR_WORDS and field_name else None
+        if anchor is None:
             continue
+        day, name = anchor
+        span = (mention.start - 1, mention.end + 1)
+        if word == "since" or (word == "after" and _asks_for_many(" ".join(tokens))):
+            label = f"{format_date(day)} to {format_date(today)} ({word} {name} {verb})"
+            return DateQuery(date=today, start=day, label=label, explicit=True, end=today), mention, span
         if word == "before":
             day = day - dt.timedelta(days=1)
-        label = f"{format_date(day)} ({word} {state.name} {verb})"
-        return (
-            DateQuery(date=day, start=None, label=label, explicit=True),
-            state,
-            (mention.start - 1, mention.end + 1),
-        )
+        label = f"{format_date(day)} ({word} {name} {verb})"
+        return DateQuery(date=day, start=None, label=label, explicit=True), mention, span
     return None
+
+
+_EVENT_ANCHOR = re.compile(r"\b(since|after|before)\s+the\s+((?:[a-z0-9]+\s+){0,5}[a-z0-9]+)")
+EVENT_ANCHOR_SCORE = 0.75
+
+
+def event_anchored_date(
+    ix: FactIndex, found: Found, today: dt.date
+) -> tuple[DateQuery, tuple[int, int]] | None:
+    """ "since the joint statement", "after the 22nd meeting": a date anchored on an event in the fact base."""
+    norm = " ".join(found.tokens)
+    match = _EVENT_ANCHOR.search(norm)
+    if match is None:
+        return None
+    word, phrase = match.group(1), match.group(2).split()
+    stop = _LEX.words["stopwords"]
+    tokens = [ix.search.fold(w) for w in phrase if w not in stop]
+    hits = ix.search.search(tokens, limit=1)
+    if not hits or hits[0].score < EVENT_ANCHOR_SCORE or len(hits[0].matched) < 2:
+        return None
+    event = hits[0].event
+    first = len(norm[: match.start()].split())
+    span = (first, first + 2 + len(phrase))
+    name = " ".join(phrase)
+    if word == "since" or (word == "after" and _asks_for_many(norm)):
+        label = f"{format_date(event.date)} to {format_date(today)} ({word} the {name})"
+        return DateQuery(date=today, start=event.date, label=label, explicit=True, end=today), span
+    day = event.date - dt.timedelta(days=1) if word == "before" else event.date + dt.timedelta(days=1)
+    return DateQuery(
+        date=day, start=None, label=f"{format_date(day)} ({word} the {name})", explicit=True
+    ), span
 
 
 def _entities(ix: FactIndex, found: Found) -> tuple[list[State], list[Group]]:
@@ -242,6 +297,10 @@ def _bare_cues(bare: str) -> frozenset[str]:
     return frozenset({"bare_count"}) if _LEX.router_cues["bare_count"].fullmatch(bare) else frozenset()
 
 
+def _span_words(found: Found, span: tuple[int, int] | None) -> frozenset[str]:
+    return frozenset(found.tokens[span[0] : span[1]]) if span else frozenset()
+
+
 def _date_words(text: str, when: DateQuery) -> frozenset[str]:
     if when.span is None:
         return frozenset()
@@ -271,13 +330,23 @@ def understand(raw: str, today: dt.date, ix: FactIndex, *, truncated: bool = Fal
     found = ix.entities.find(raw)
     when = find_date(_without_group_names(text, found), today=today)
     states, groups = _entities(ix, found)
-    anchor = anchored_date(ix, found) if not when.explicit else None
+    anchor = anchored_date(ix, found, today) if not when.explicit else None
     anchor_span: tuple[int, int] | None = None
     if anchor is not None and (
-        len(states) > 1 or groups or I.HOW_MANY.search(norm) or _LEX.router_cues["before_after"].search(norm)
+        len(states) + len(groups) > 1
+        or I.HOW_MANY.search(norm)
+        or _LEX.router_cues["before_after"].search(norm)
     ):
-        when, anchor_state, anchor_span = anchor
-        states = [s for s in states if s is not anchor_state]
+        when, anchor_mention, anchor_span = anchor
+        codes = anchor_mention.target.codes
+        states = [s for s in states if anchor_mention.target.kind != STATE or s.iso3 not in codes]
+        groups = [
+            g for g in groups if anchor_mention.target.kind != GROUP or g.id != anchor_mention.target.note
+        ]
+    if not when.explicit and anchor is None:
+        event_anchor = event_anchored_date(ix, found, today)
+        if event_anchor is not None:
+            when, anchor_span = event_anchor
     t = templated(found, when, drop=anchor_span)
     bare = _without_date(text, when)
     target = count_target(t)
@@ -298,7 +367,8 @@ def understand(raw: str, today: dt.date, ix: FactIndex, *, truncated: bool = Fal
         article=int(article.group(1)) if article else None,
         other_treaty=other_treaty(norm),
         count_target=target,
-        unknown=unknown_words(ix, found, _date_words(text, when)),
+        unknown=unknown_words(ix, found, _date_words(text, when) | _span_words(found, anchor_span)),
+        anchor_tokens=anchor_span,
         off_topic=off_topic_share(ix, found),
     )
     if states or groups:

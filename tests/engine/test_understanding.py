@@ -221,3 +221,33 @@ def test_tuning_set(engine, capsys: pytest.CaptureFixture[str]) -> None:
     wrong = sum(c["wrong"] for c in counts)
     assert right / len(report.verdicts) >= 0.97
     assert wrong <= 3
+
+
+@pytest.mark.parametrize(
+    ("question", "date", "needle"),
+    [
+        ("how many parties after the baltics left", "2025-12-27", "163"),
+        ("how many parties before finland left", "2026-01-09", "163"),
+        ("was poland a party when tonga joined", "2025-12-01", "still a **State Party**"),
+        ("how many parties before the siem reap summit", "2024-11-24", "164"),
+        (
+            "how many parties since the baltics left",
+            {"from": "2025-12-27", "to": "2026-11-27"},
+            "**161** from 20 February 2026",
+        ),
+        (
+            "how many parties since the joint statement",
+            {"from": "2025-03-18", "to": "2026-11-27"},
+            "**166** from 1 December 2025",
+        ),
+        (
+            "which states left after the joint statement",
+            {"from": "2025-03-18", "to": "2026-11-27"},
+            "**5** withdrawals",
+        ),
+    ],
+)
+def test_dates_anchored_on_records_and_events(engine, question: str, date: object, needle: str) -> None:
+    answer = ask(engine, question).to_dict()
+    assert answer["date"] == date
+    assert needle in answer["answer"], answer["answer"]

@@ -17,7 +17,7 @@ CLEAR_MARGIN = 0.12
 def query_tokens(ix: FactIndex, q: Question) -> list[str]:
     """The question's meaning-bearing word stems (synonyms folded) and ``@ISO`` for each state named;
     the words of its date are left out (the date filters the events instead)."""
-    covered = q.found.covered() | _date_token_indexes(q)
+    covered = q.found.covered() | _date_token_indexes(q) | _anchor_indexes(q)
     tokens = [f"@{m.target.codes[0]}" for m in q.found.mentions if m.target.kind == STATE and m.target.codes]
     stop = ix.search.stopwords
     for i, word in enumerate(q.found.tokens):
@@ -36,6 +36,10 @@ def _date_token_indexes(q: Question) -> set[int]:
         return set()
     date_words = set(q.text[q.when.span[0] : q.when.span[1]].split())
     return {i for i, t in enumerate(q.found.tokens) if t in date_words}
+
+
+def _anchor_indexes(q: Question) -> set[int]:
+    return set(range(*q.anchor_tokens)) if q.anchor_tokens else set()
 
 
 def _on_the_day(ix: FactIndex, q: Question) -> list[Hit]:
