@@ -226,7 +226,12 @@ def test_tuning_set(engine, capsys: pytest.CaptureFixture[str]) -> None:
 @pytest.mark.parametrize(
     ("question", "date", "needle"),
     [
-        ("how many parties after the baltics left", "2025-12-27", "163"),
+        (
+            "how many parties after the baltics left",
+            {"from": "2025-12-27", "to": "2026-11-27"},
+            "**163** from",
+        ),
+        ("was finland a party after the baltics left", "2025-12-27", "still a **State Party**"),
         ("how many parties before finland left", "2026-01-09", "163"),
         ("was poland a party when tonga joined", "2025-12-01", "still a **State Party**"),
         ("how many parties before the siem reap summit", "2024-11-24", "164"),
