@@ -9,10 +9,10 @@ import csv
 import datetime as dt
 import hashlib
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Hashable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import yaml
 
@@ -42,6 +42,7 @@ KNOWLEDGE_FILES = (
 )
 STALE_AFTER_DAYS = 90
 CONVENTION_IN_FORCE = dt.date(1999, 3, 1)
+OPENED_FOR_SIGNATURE = dt.date(1997, 12, 3)
 
 STATE_COLUMNS = {
     "iso3": True,
@@ -190,57 +191,85 @@ class _Collector:
             return None
 
 
+class _CsvReader(Protocol):
+    """What the CSV helpers use of a ``csv.reader``."""
+
+    line_num: int
+
+    def __next__(self) -> list[str]: ...
+
+
 def _read_csv(col: _Collector, name: str, columns: dict[str, bool]) -> Iterator[tuple[int, dict[str, str]]]:
+    """``(line, row)`` for each well-formed row of a CSV file, every column present and stripped."""
     path = col.dir / name
     if not path.exists():
         col.add(name, 0, "file is missing")
         return
     with path.open(newline="", encoding="utf-8") as handle:
         reader = csv.reader(handle)
+        header = _csv_header(col, name, reader, columns)
+        if header is None:
+            return
+        for line, values in _csv_records(col, name, reader):
+            row = _csv_row(col, name, line, header, values, columns)
+            if row is not None:
+                yield line, row
+
+
+def _csv_header(col: _Collector, name: str, reader: _CsvReader, columns: dict[str, bool]) -> list[str] | None:
+    """The stripped header row, or None when it is unreadable or lacks a required column."""
+    try:
+        header = [h.strip() for h in next(reader)]
+    except StopIteration:
+        col.add(name, 1, "file is empty")
+        return None
+    except csv.Error as exc:
+        col.add(name, 1, f"unreadable CSV: {exc}")
+        return None
+    for column in header:
+        if column not in columns:
+            col.add(name, 1, f"unknown column {column!r}")
+    missing = [c for c, required in columns.items() if required and c not in header]
+    for column in missing:
+        col.add(name, 1, f"missing required column {column!r}")
+    return None if missing else header
+
+
+def _csv_records(col: _Collector, name: str, reader: _CsvReader) -> Iterator[tuple[int, list[str]]]:
+    """``(line, values)`` for each record that is not blank, up to the end or the first unreadable one."""
+    while True:
         try:
-            header = next(reader)
+            values = next(reader)
         except StopIteration:
-            col.add(name, 1, "file is empty")
             return
         except csv.Error as exc:
-            col.add(name, 1, f"unreadable CSV: {exc}")
+            col.add(name, reader.line_num, f"unreadable CSV row: {exc}")
             return
-        header = [h.strip() for h in header]
-        for column in header:
-            if column not in columns:
-                col.add(name, 1, f"unknown column {column!r}")
-        missing = [c for c, required in columns.items() if required and c not in header]
-        for column in missing:
-            col.add(name, 1, f"missing required column {column!r}")
-        if missing:
-            return
-        while True:
-            try:
-                values = next(reader)
-            except StopIteration:
-                return
-            except csv.Error as exc:
-                col.add(name, reader.line_num, f"unreadable CSV row: {exc}")
-                return
-            line = reader.line_num
-            if not any(v.strip() for v in values):
-                continue
-            if len(values) != len(header):
-                col.add(name, line, f"expected {len(header)} fields, found {len(values)}")
-                continue
-            row = {h: v.strip() for h, v in zip(header, values, strict=True) if h in columns}
-            for column, required in columns.items():
-                row.setdefault(column, "")
-                if required and not row[column] and column not in ("sources",):
-                    col.add(name, line, f"missing required field {column!r}")
-            yield line, row
+        if any(v.strip() for v in values):
+            yield reader.line_num, values
+
+
+def _csv_row(
+    col: _Collector, name: str, line: int, header: list[str], values: list[str], columns: dict[str, bool]
+) -> dict[str, str] | None:
+    """The known columns of one record, stripped and each present; None when the field count is wrong."""
+    if len(values) != len(header):
+        col.add(name, line, f"expected {len(header)} fields, found {len(values)}")
+        return None
+    row = {h: v.strip() for h, v in zip(header, values, strict=True) if h in columns}
+    for column, required in columns.items():
+        row.setdefault(column, "")
+        if required and not row[column] and column not in ("sources",):
+            col.add(name, line, f"missing required field {column!r}")
+    return row
 
 
 class _LineLoader(yaml.SafeLoader):
     """A YAML loader that records the line of every mapping as ``__line__``."""
 
 
-def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict[str, Any]:
+def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict[Hashable, Any]:
+    """A mapping with its first line as ``__line__``; keys stay as YAML parsed them."""
     mapping = loader.construct_mapping(node, deep=True)
     mapping["__line__"] = node.start_mark.line + 1
     return mapping
@@ -362,85 +391,180 @@ def _load_states(col: _Collector, sources: dict[str, Source]) -> dict[str, State
     return states
 
 
+@dataclass(frozen=True, slots=True)
+class _StateDates:
+    """The dates of one row of ``states.csv``, with its consent method and note."""
+
+    signed: dt.date | None
+    consent: dt.date | None
+    eif: dt.date | None
+    notified: dt.date | None
+    effective: dt.date | None
+    method: str | None
+    note: str
+
+    def message(self, template: str) -> str:
+        """``template`` with the row's dates filled in, and the Article 17 date when it asks for it."""
+        values: dict[str, object] = {
+            "signed": self.signed,
+            "consent": self.consent,
+            "eif": self.eif,
+            "notified": self.notified,
+            "effective": self.effective,
+        }
+        if "{expected}" in template and self.consent is not None:
+            values["expected"] = article17_entry_into_force(self.consent)
+        return template.format_map(values)
+
+
+def _contradicts_article17(d: _StateDates) -> bool:
+    """Entry into force is not the Article 17 date for the consent, and no note explains why."""
+    if d.consent is None or d.eif is None or d.method == "succession" or d.eif < d.consent:
+        return False
+    return d.eif != article17_entry_into_force(d.consent) and not d.note
+
+
+_STATE_DATE_RULES: tuple[tuple[Callable[[_StateDates], bool], str], ...] = (
+    (
+        lambda d: d.consent is not None and not d.method,
+        "consent_deposited is set but consent_method is empty",
+    ),
+    (
+        lambda d: bool(d.method) and d.consent is None,
+        "consent_method is set but consent_deposited is empty",
+    ),
+    (
+        lambda d: d.consent is not None and d.eif is None,
+        "consent_deposited is set but entry_into_force is empty",
+    ),
+    (
+        lambda d: d.eif is not None and d.consent is None,
+        "entry_into_force is set but consent_deposited is empty",
+    ),
+    (
+        lambda d: d.signed is not None and d.consent is not None and d.consent < d.signed,
+        "consent ({consent}) is before signature ({signed})",
+    ),
+    (
+        lambda d: d.signed is not None and d.signed < OPENED_FOR_SIGNATURE,
+        "signature ({signed}) is before the Convention opened for signature",
+    ),
+    (
+        lambda d: (
+            d.consent is not None and d.eif is not None and d.eif < d.consent and d.method != "succession"
+        ),
+        "entry into force ({eif}) is before consent ({consent})",
+    ),
+    (
+        _contradicts_article17,
+        "entry into force {eif} contradicts Article 17 (expected {expected}) and no note explains it",
+    ),
+    (
+        lambda d: d.effective is not None and d.notified is None,
+        "withdrawal_effective is set but withdrawal_notified is empty",
+    ),
+    (
+        lambda d: d.notified is not None and d.eif is None,
+        "withdrawal_notified is set but the state never became bound",
+    ),
+    (
+        lambda d: d.notified is not None and d.effective is not None and d.effective <= d.notified,
+        "withdrawal effective ({effective}) is not after notice ({notified})",
+    ),
+    (
+        lambda d: d.notified is not None and d.eif is not None and d.notified < d.eif,
+        "withdrawal notice ({notified}) is before entry into force ({eif})",
+    ),
+)
+"""The consistency rules for a state's dates: ``(check, message)``, reported in this order."""
+
+
 def _check_state_dates(
     col: _Collector, line: int, d: dict[str, dt.date | None], method: str | None, note: str
 ) -> None:
-    name = "states.csv"
-    signed, consent, eif = d["signed"], d["consent_deposited"], d["entry_into_force"]
-    notified, effective = d["withdrawal_notified"], d["withdrawal_effective"]
-    if consent and not method:
-        col.add(name, line, "consent_deposited is set but consent_method is empty")
-    if method and not consent:
-        col.add(name, line, "consent_method is set but consent_deposited is empty")
-    if consent and not eif:
-        col.add(name, line, "consent_deposited is set but entry_into_force is empty")
-    if eif and not consent:
-        col.add(name, line, "entry_into_force is set but consent_deposited is empty")
-    if signed and consent and consent < signed:
-        col.add(name, line, f"consent ({consent}) is before signature ({signed})")
-    if signed and signed < dt.date(1997, 12, 3):
-        col.add(name, line, f"signature ({signed}) is before the Convention opened for signature")
-    if consent and eif and eif < consent and method != "succession":
-        col.add(name, line, f"entry into force ({eif}) is before consent ({consent})")
-    if consent and eif and method != "succession" and eif >= consent:
-        expected = article17_entry_into_force(consent)
-        if eif != expected and not note:
-            col.add(
-                name,
-                line,
-                f"entry into force {eif} contradicts Article 17 (expected {expected}) and no note explains it",
-            )
-    if effective and not notified:
-        col.add(name, line, "withdrawal_effective is set but withdrawal_notified is empty")
-    if notified and not eif:
-        col.add(name, line, "withdrawal_notified is set but the state never became bound")
-    if notified and effective and effective <= notified:
-        col.add(name, line, f"withdrawal effective ({effective}) is not after notice ({notified})")
-    if notified and eif and notified < eif:
-        col.add(name, line, f"withdrawal notice ({notified}) is before entry into force ({eif})")
+    """Report every rule of :data:`_STATE_DATE_RULES` that one row of ``states.csv`` breaks."""
+    dates = _StateDates(
+        signed=d["signed"],
+        consent=d["consent_deposited"],
+        eif=d["entry_into_force"],
+        notified=d["withdrawal_notified"],
+        effective=d["withdrawal_effective"],
+        method=method,
+        note=note,
+    )
+    for check, template in _STATE_DATE_RULES:
+        if check(dates):
+            col.add("states.csv", line, dates.message(template))
 
 
 def _load_aliases(col: _Collector, states: dict[str, State]) -> list[Alias]:
+    """The rows of ``aliases.csv``; each alias must name known states and not clash with another."""
     name = "aliases.csv"
     aliases: list[Alias] = []
     claimed: dict[str, tuple[tuple[str, ...], int]] = {}
     canonical = {normalize(s.name): s.iso3 for s in states.values()}
     for line, row in _read_csv(col, name, ALIAS_COLUMNS):
         codes = tuple(row["iso3"].split())
-        for code in codes:
-            if code not in states:
-                col.add(name, line, f"alias {row['alias']!r} names unknown state {code!r}")
-        if row["kind"] not in ALIAS_KINDS:
-            col.add(name, line, f"kind {row['kind']!r} is not one of {', '.join(ALIAS_KINDS)}")
-        if row["context"] not in ALIAS_CONTEXTS:
-            col.add(
-                name,
-                line,
-                f"context {row['context']!r} is not one of {', '.join(c for c in ALIAS_CONTEXTS if c)}",
-            )
-        if row["kind"] == "ambiguous" and len(codes) < 2:
-            col.add(name, line, "an ambiguous alias must list at least two states")
-        if row["kind"] != "ambiguous" and len(codes) != 1:
-            col.add(name, line, "an alias that could mean several states must have kind 'ambiguous'")
+        _check_alias_fields(col, line, row, codes, states)
         key = normalize(row["alias"])
         if not key:
             col.add(name, line, f"alias {row['alias']!r} is empty after normalisation")
             continue
-        if key in claimed and claimed[key][0] != codes:
-            col.add(
-                name,
-                line,
-                f"alias {row['alias']!r} is claimed by {' '.join(codes)} and by "
-                f"{' '.join(claimed[key][0])} (line {claimed[key][1]}); mark it ambiguous instead",
-            )
+        _check_alias_claim(col, line, row["alias"], codes, claimed.get(key))
         claimed.setdefault(key, (codes, line))
-        owner = canonical.get(key)
-        if owner and owner not in codes:
-            col.add(name, line, f"alias {row['alias']!r} is the name of {owner}, not of {' '.join(codes)}")
-        if row["kind"] == "name" and owner != (codes[0] if codes else None):
-            col.add(name, line, f"kind 'name' must repeat the state's own name; {row['alias']!r} is not")
+        _check_alias_owner(col, line, row, codes, canonical.get(key))
         aliases.append(Alias(alias=row["alias"], iso3s=codes, kind=row["kind"], context=row["context"]))
     return aliases
+
+
+def _check_alias_fields(
+    col: _Collector, line: int, row: dict[str, str], codes: tuple[str, ...], states: dict[str, State]
+) -> None:
+    """The states an alias names exist, its kind and context are known, and its kind fits its states."""
+    name = "aliases.csv"
+    for code in codes:
+        if code not in states:
+            col.add(name, line, f"alias {row['alias']!r} names unknown state {code!r}")
+    if row["kind"] not in ALIAS_KINDS:
+        col.add(name, line, f"kind {row['kind']!r} is not one of {', '.join(ALIAS_KINDS)}")
+    if row["context"] not in ALIAS_CONTEXTS:
+        col.add(
+            name,
+            line,
+            f"context {row['context']!r} is not one of {', '.join(c for c in ALIAS_CONTEXTS if c)}",
+        )
+    if row["kind"] == "ambiguous" and len(codes) < 2:
+        col.add(name, line, "an ambiguous alias must list at least two states")
+    if row["kind"] != "ambiguous" and len(codes) != 1:
+        col.add(name, line, "an alias that could mean several states must have kind 'ambiguous'")
+
+
+def _check_alias_claim(
+    col: _Collector,
+    line: int,
+    alias: str,
+    codes: tuple[str, ...],
+    earlier: tuple[tuple[str, ...], int] | None,
+) -> None:
+    """An alias already claimed on an ``earlier`` line must name the same states there."""
+    if earlier is not None and earlier[0] != codes:
+        col.add(
+            "aliases.csv",
+            line,
+            f"alias {alias!r} is claimed by {' '.join(codes)} and by "
+            f"{' '.join(earlier[0])} (line {earlier[1]}); mark it ambiguous instead",
+        )
+
+
+def _check_alias_owner(
+    col: _Collector, line: int, row: dict[str, str], codes: tuple[str, ...], owner: str | None
+) -> None:
+    """An alias that is the name of state ``owner`` must name it; kind 'name' is for such aliases only."""
+    name = "aliases.csv"
+    if owner and owner not in codes:
+        col.add(name, line, f"alias {row['alias']!r} is the name of {owner}, not of {' '.join(codes)}")
+    if row["kind"] == "name" and owner != (codes[0] if codes else None):
+        col.add(name, line, f"kind 'name' must repeat the state's own name; {row['alias']!r} is not")
 
 
 def _yaml_items(
