@@ -14,7 +14,7 @@ import sqlite_utils
 
 from bot.engine import Engine
 from bot.facts.database import ensure_database, read_knowledge, write_database
-from bot.facts.records import KnowledgeBase
+from bot.facts.records import Event, Fact, KnowledgeBase, Source, State
 from bot.facts.validate import validate
 
 MAX_LISTED_PROBLEMS = 10
@@ -49,39 +49,60 @@ class ReloadResult:
 
 def diff_knowledge(old: KnowledgeBase, new: KnowledgeBase) -> list[str]:
     """What changed between two fact bases: states by name and field, events, facts and sources."""
+    return [
+        *_state_changes(old.states, new.states),
+        *_event_changes(old.events, new.events),
+        *_fact_changes(old.facts, new.facts),
+        *_source_changes(old.sources, new.sources),
+        *(["aliases changed"] if new.aliases != old.aliases else []),
+        *(["groups changed"] if new.groups != old.groups else []),
+    ]
+
+
+def _state_changes(old: dict[str, State], new: dict[str, State]) -> list[str]:
+    """States added, states whose fields changed (named), then states removed."""
     changes: list[str] = []
-    for iso3, state in new.states.items():
-        before = old.states.get(iso3)
+    for iso3, state in new.items():
+        before = old.get(iso3)
         if before is None:
             changes.append(f"state added: {state.name}")
             continue
         changed = [f.name for f in fields(state) if getattr(state, f.name) != getattr(before, f.name)]
         if changed:
             changes.append(f"{state.name}: {', '.join(changed)} changed")
-    changes += [f"state removed: {s.name}" for iso3, s in old.states.items() if iso3 not in new.states]
-    old_events = {e.id for e in old.events}
-    new_events = {e.id for e in new.events}
-    changes += [f"event added: {e}" for e in sorted(new_events - old_events)]
-    changes += [f"event removed: {e}" for e in sorted(old_events - new_events)]
-    changes += [
-        f"event changed: {e.id}"
-        for e in new.events
-        if e.id in old_events and e != next(o for o in old.events if o.id == e.id)
+    return changes + [f"state removed: {s.name}" for iso3, s in old.items() if iso3 not in new]
+
+
+def _event_changes(old: list[Event], new: list[Event]) -> list[str]:
+    """Events added and removed by id, then events whose record changed."""
+    old_by_id = {e.id: e for e in reversed(old)}  # the first event of each id, as listed
+    old_ids, new_ids = set(old_by_id), {e.id for e in new}
+    return [
+        *(f"event added: {e}" for e in sorted(new_ids - old_ids)),
+        *(f"event removed: {e}" for e in sorted(old_ids - new_ids)),
+        *(f"event changed: {e.id}" for e in new if e.id in old_by_id and e != old_by_id[e.id]),
     ]
-    for fid in sorted(set(new.facts) | set(old.facts)):
-        if fid not in old.facts:
+
+
+def _fact_changes(old: dict[str, Fact], new: dict[str, Fact]) -> list[str]:
+    """Facts added, removed or changed, in id order."""
+    changes: list[str] = []
+    for fid in sorted(set(new) | set(old)):
+        if fid not in old:
             changes.append(f"fact added: {fid}")
-        elif fid not in new.facts:
+        elif fid not in new:
             changes.append(f"fact removed: {fid}")
-        elif new.facts[fid] != old.facts[fid]:
+        elif new[fid] != old[fid]:
             changes.append(f"fact changed: {fid}")
-    changes += [f"source added: {s}" for s in sorted(set(new.sources) - set(old.sources))]
-    changes += [f"source removed: {s}" for s in sorted(set(old.sources) - set(new.sources))]
-    if new.aliases != old.aliases:
-        changes.append("aliases changed")
-    if new.groups != old.groups:
-        changes.append("groups changed")
     return changes
+
+
+def _source_changes(old: dict[str, Source], new: dict[str, Source]) -> list[str]:
+    """Sources added, then sources removed, by id."""
+    return [
+        *(f"source added: {s}" for s in sorted(set(new) - set(old))),
+        *(f"source removed: {s}" for s in sorted(set(old) - set(new))),
+    ]
 
 
 class AuditLog:
@@ -92,7 +113,7 @@ class AuditLog:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with self._db() as db:
             if "reloads" not in db.table_names():
-                db["reloads"].create(
+                db.table("reloads").create(
                     {
                         "id": int,
                         "at": str,
@@ -112,7 +133,7 @@ class AuditLog:
     def record(self, *, user_id: str, user_name: str, result: ReloadResult) -> None:
         """Append one reload to the log."""
         with self._db() as db:
-            db["reloads"].insert(
+            db.table("reloads").insert(
                 {
                     "at": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
                     "user_id": user_id,
@@ -127,7 +148,7 @@ class AuditLog:
     def last(self) -> dict[str, object] | None:
         """The most recent reload, or None."""
         with self._db() as db:
-            rows = list(db["reloads"].rows_where(order_by="id desc", limit=1))
+            rows = list(db.table("reloads").rows_where(order_by="id desc", limit=1))
         return rows[0] if rows else None
 
 
@@ -170,7 +191,7 @@ class FactStore:
         """Re-read, validate, rebuild and swap in the fact base; reloads run one after the other."""
         async with self._lock:
             result = await asyncio.to_thread(self._rebuild)
-            if result.ok and isinstance(result, _Rebuilt):
+            if result.ok and isinstance(result, _Rebuilt) and result.engine is not None:
                 self.engine = result.engine
                 gc.freeze()
             await asyncio.to_thread(self.audit.record, user_id=user_id, user_name=user_name, result=result)
