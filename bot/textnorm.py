@@ -23,10 +23,16 @@ def clean(text: str) -> str:
     return " ".join(text.split())
 
 
+def _strip_marks(text: str) -> str:
+    if text.isascii():
+        return text
+    text = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in text if not unicodedata.combining(ch))
+
+
 def fold(text: str) -> str:
     """Lower-case and strip diacritics (``Côte`` becomes ``cote``)."""
-    text = unicodedata.normalize("NFKD", clean(text).translate(_FOLD))
-    return "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
+    return _strip_marks(clean(text).translate(_FOLD)).lower()
 
 
 def normalize(text: str) -> str:
@@ -44,9 +50,7 @@ def tokens(text: str) -> list[str]:
 def case_tokens(text: str) -> list[str]:
     """The words of ``text`` with their case kept; ``[t.lower() for t in case_tokens(x)] == tokens(x)``."""
     text = unicodedata.normalize("NFKC", text)
-    text = _INVISIBLE.sub("", text).translate(_FOLD)
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = _strip_marks(_INVISIBLE.sub("", text).translate(_FOLD))
     text = _APOSTROPHES.sub("'", text)
     text = re.sub(r"'[sS]\b", "", text).replace("'", "")
     return [t for t in re.split(r"[^A-Za-z0-9]+", text) if t]

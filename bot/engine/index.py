@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from bot.engine.entities import EntityIndex
@@ -34,6 +35,7 @@ class FactIndex:
             (fact.id, normalize(q)) for fact in kb.facts.values() for q in fact.questions
         ]
         self.fact_question_texts: list[str] = [q for _, q in self.fact_questions]
+        self.changed_on: dict[dt.date, list[State]] = _changed_on(kb)
         self.fact_keywords: dict[str, list[str]] = _fact_keywords(kb)
         words = lexicon().words
         self.synonyms: dict[str, str] = _synonyms()
@@ -170,3 +172,13 @@ def _topic_words(kb: KnowledgeBase) -> frozenset[str]:
 def is_cue(ix: FactIndex, token: str) -> bool:
     """Whether a search token is one of the lexicon's intent words (never evidence for an event)."""
     return token in ix.cue_stems or token.startswith(ix.cue_prefixes)
+
+
+def _changed_on(kb: KnowledgeBase) -> dict[dt.date, list[State]]:
+    """The states whose entry into force or withdrawal took effect on each day."""
+    out: dict[dt.date, list[State]] = {}
+    for state in kb.states.values():
+        for day in (state.entry_into_force, state.withdrawal_effective):
+            if day is not None:
+                out.setdefault(day, []).append(state)
+    return out

@@ -338,9 +338,7 @@ def count_in_period(ix: FactIndex, ctx: Question) -> Answer:
     else:
         steps = [f"**{first}** from {format_date(start)}"]
         for day, _before, after in changes:
-            who = [
-                s.name for s in ix.kb.states.values() if day in (s.entry_into_force, s.withdrawal_effective)
-            ]
+            who = [s.name for s in ix.changed_on.get(day, [])]
             steps.append(f"**{after}** from {format_date(day)} ({', '.join(who)})")
         text = f"The number of States Parties during {span}: " + ", then ".join(steps) + "."
     return matched(text, [], [depositary_citation(ix, [])], 0.9, I.COUNT)
@@ -440,7 +438,7 @@ def count_extreme(ix: FactIndex, ctx: Question) -> Answer | None:
 def count_changes(ix: FactIndex, start: dt.date, end: dt.date) -> list[str]:
     out = []
     for day, before, after in ix.timeline.changes(start, end):
-        who = [s.name for s in ix.kb.states.values() if day in (s.entry_into_force, s.withdrawal_effective)]
+        who = [s.name for s in ix.changed_on.get(day, [])]
         out.append(f"{format_date(day)}: {before} → {after} ({', '.join(who)})")
     return out
 

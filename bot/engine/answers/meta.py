@@ -12,6 +12,8 @@ from bot.engine.question import Question
 _LEX = lexicon()
 _TALK = {kind: frozenset(str(words).split()) for kind, words in _LEX.small_talk.items()}
 _ALL_TALK = frozenset().union(*_TALK.values()) if _TALK else frozenset()
+_MEANT = _ALL_TALK - _TALK.get("filler", frozenset())
+MAX_TALK_WORDS = 8
 TIERS = ("depositary", "official", "monitor", "press", "other")
 
 
@@ -47,8 +49,9 @@ def is_sources(q: Question) -> bool:
 def is_small_talk(q: Question) -> bool:
     """Every word is a greeting, thanks, praise or laughter, and nothing else is asked."""
     words = q.norm.split()
-    talk = [w for w in words if w in _ALL_TALK - _TALK.get("filler", frozenset())]
-    return bool(words) and bool(talk) and all(w in _ALL_TALK for w in words) and len(words) <= 8
+    if not words or len(words) > MAX_TALK_WORDS:
+        return False
+    return any(w in _MEANT for w in words) and all(w in _ALL_TALK for w in words)
 
 
 def help_answer(ix: FactIndex, q: Question) -> Answer:
