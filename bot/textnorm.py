@@ -54,3 +54,8 @@ def case_tokens(text: str) -> list[str]:
     text = _APOSTROPHES.sub("'", text)
     text = re.sub(r"'[sS]\b", "", text).replace("'", "")
     return [t for t in re.split(r"[^A-Za-z0-9]+", text) if t]
+
+
+def sorted_words(text: str) -> str:
+    """The words of ``text`` in sorted order, as rapidfuzz's token_sort_ratio compares them."""
+    return " ".join(sorted(text.split()))

@@ -6,6 +6,7 @@ from rapidfuzz import fuzz, process
 
 from bot.engine.index import FactIndex
 from bot.facts.records import Fact
+from bot.textnorm import sorted_words
 
 CANDIDATES = 40
 
@@ -14,7 +15,7 @@ def fact_scores(ix: FactIndex, templated: str, norm: str) -> dict[str, float]:
     """A score in [0, 1] for every fact: half phrasing similarity, half keywords found."""
     fuzzy: dict[str, float] = {}
     for _, score, index in process.extract(
-        templated, ix.fact_question_texts, scorer=fuzz.token_sort_ratio, limit=CANDIDATES
+        sorted_words(templated), ix.fact_question_sorted, scorer=fuzz.ratio, limit=CANDIDATES
     ):
         fid = ix.fact_questions[index][0]
         fuzzy[fid] = max(fuzzy.get(fid, 0.0), score / 100)

@@ -10,7 +10,7 @@ from bot.engine.lexicon import lexicon
 from bot.engine.search import EventSearch, stem
 from bot.engine.status import PartyTimeline
 from bot.facts.records import Event, Fact, KnowledgeBase, State
-from bot.textnorm import normalize
+from bot.textnorm import normalize, sorted_words
 
 _LITERAL = re.compile(r"[a-z]{3,}")
 _PREFIX_LITERAL = re.compile(r"([a-z]{5,})\\w")
@@ -35,6 +35,7 @@ class FactIndex:
             (fact.id, normalize(q)) for fact in kb.facts.values() for q in fact.questions
         ]
         self.fact_question_texts: list[str] = [q for _, q in self.fact_questions]
+        self.fact_question_sorted: list[str] = [sorted_words(q) for q in self.fact_question_texts]
         self.changed_on: dict[dt.date, list[State]] = _changed_on(kb)
         self.fact_keywords: dict[str, list[str]] = _fact_keywords(kb)
         words = lexicon().words

@@ -14,6 +14,7 @@ from enum import StrEnum
 from rapidfuzz import fuzz, process
 
 from bot.engine.lexicon import lexicon
+from bot.textnorm import sorted_words
 
 
 class Intent(StrEnum):
@@ -89,13 +90,15 @@ class IntentScore:
 
 _EXEMPLAR_KEYS = [(intent, text) for intent, texts in EXEMPLARS.items() for text in texts]
 _EXEMPLAR_TEXTS = [text for _, text in _EXEMPLAR_KEYS]
+# token_sort_ratio is ratio over sorted words: sort the exemplars' words once, not on every question.
+_EXEMPLAR_SORTED = [sorted_words(text) for text in _EXEMPLAR_TEXTS]
 
 
 def score_state_intents(templated: str) -> list[IntentScore]:
     """Score the per-state intents for a question whose states are replaced by ``X``."""
     best: dict[str, float] = {}
     for _, score, index in process.extract(
-        templated, _EXEMPLAR_TEXTS, scorer=fuzz.token_sort_ratio, limit=len(_EXEMPLAR_TEXTS)
+        sorted_words(templated), _EXEMPLAR_SORTED, scorer=fuzz.ratio, limit=len(_EXEMPLAR_SORTED)
     ):
         intent = _EXEMPLAR_KEYS[index][0]
         best[intent] = max(best.get(intent, 0.0), score / 100)

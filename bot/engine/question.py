@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable, Container
 from dataclasses import dataclass, field, replace
 
 from rapidfuzz import process
@@ -72,7 +73,7 @@ class Question:
     states: tuple[State, ...]
     groups: tuple[Group, ...]
     truncated: bool = False
-    cues: frozenset[str] = frozenset()
+    cues: Container[str] = frozenset()
     ordinal: int | None = None
     article: int | None = None
     other_treaty: str = ""
@@ -230,29 +231,63 @@ def _entities(ix: FactIndex, found: Found) -> tuple[list[State], list[Group]]:
     return states, groups
 
 
-def _cues(text: str, norm: str, t: str, target: str) -> frozenset[str]:
-    cues = {name for name, pattern in _LEX.router_cues.items() if pattern.search(norm)}
-    cues.update(name for name, pattern in _LEX.guards.items() if pattern.search(norm))
+class Cues:
+    """The named cues of one question, each worked out the first time a route asks for it."""
+
+    __slots__ = ("_memo", "bare", "norm", "target", "templated", "text")
+
+    def __init__(self, *, text: str, norm: str, templated: str, target: str, bare: str) -> None:
+        self.text, self.norm, self.templated, self.target, self.bare = text, norm, templated, target, bare
+        self._memo: dict[str, bool] = {}
+
+    def __contains__(self, name: object) -> bool:
+        if not isinstance(name, str):
+            return False
+        found = self._memo.get(name)
+        if found is None:
+            found = self._memo[name] = _CUE_TABLE[name](self)
+        return found
+
+    def names(self) -> frozenset[str]:
+        """Every cue that holds (works all of them out)."""
+        return frozenset(name for name in _CUE_TABLE if name in self)
+
+
+CueTest = Callable[[Cues], bool]
+
+
+def _on(pattern: re.Pattern[str], attr: str) -> CueTest:
+    return lambda c: pattern.search(getattr(c, attr)) is not None
+
+
+def _injection(c: Cues) -> bool:
     guards = _LEX.guards
-    if guards["injection"].search(text) or guards["command_to_say"].search(text):
-        cues.add("injection")
-    cues.update(name for name, pattern in _LEX.cues.items() if pattern.search(norm))
-    cues.update(name for name, pattern in _LEX.state_cues.items() if pattern.search(t))
-    if I.CUES[I.JOINED].search(norm):
-        cues.add("joined_words")
-    for name in ("count_nouns", "never"):
-        if _LEX.cues[name].search(target):
-            cues.add(f"target_{name}")
-    for name in ("withdrawal", "signed"):
-        if _LEX.state_cues[name].search(target):
-            cues.add(f"target_{name}")
-    if "party" in norm:
-        cues.add("party_substring")
-    if "instrument" in norm:
-        cues.add("instrument")
-    if "withdrawals" in norm.split():
-        cues.add("withdrawals_word")
-    return frozenset(cues)
+    return any(
+        guards[name].search(text) is not None
+        for name, text in (("injection", c.norm), ("injection", c.text), ("command_to_say", c.text))
+    )
+
+
+def _cue_table() -> dict[str, CueTest]:
+    """Where each cue is looked for: the normalised words, the templated words or the words counted."""
+    table: dict[str, CueTest] = {name: _on(p, "norm") for name, p in _LEX.router_cues.items()}
+    table.update({name: _on(p, "norm") for name, p in _LEX.guards.items()})
+    table.update({name: _on(p, "norm") for name, p in _LEX.cues.items()})
+    table.update({name: _on(p, "templated") for name, p in _LEX.state_cues.items()})
+    table["injection"] = _injection
+    table["joined_words"] = _on(_LEX.state_cues["joined"], "norm")
+    table["target_count_nouns"] = _on(_LEX.cues["count_nouns"], "target")
+    table["target_never"] = _on(_LEX.cues["never"], "target")
+    table["target_withdrawal"] = _on(_LEX.state_cues["withdrawal"], "target")
+    table["target_signed"] = _on(_LEX.state_cues["signed"], "target")
+    table["party_substring"] = lambda c: "party" in c.norm
+    table["instrument"] = lambda c: "instrument" in c.norm
+    table["withdrawals_word"] = lambda c: "withdrawals" in c.norm.split()
+    table["bare_count"] = lambda c: _LEX.router_cues["bare_count"].fullmatch(c.bare) is not None
+    return table
+
+
+_CUE_TABLE = _cue_table()
 
 
 def _typo_of_known(ix: FactIndex, word: str) -> bool:
@@ -290,11 +325,6 @@ def off_topic_share(ix: FactIndex, found: Found) -> float:
     if not content:
         return 0.0
     return sum(1 for w in content if w not in ix.topic_words and stem(w) not in ix.topic_words) / len(content)
-
-
-def _bare_cues(bare: str) -> frozenset[str]:
-    """Cues read from the question without its date ("states parties at the end of q3 2025")."""
-    return frozenset({"bare_count"}) if _LEX.router_cues["bare_count"].fullmatch(bare) else frozenset()
 
 
 def _span_words(found: Found, span: tuple[int, int] | None) -> frozenset[str]:
@@ -362,7 +392,7 @@ def understand(raw: str, today: dt.date, ix: FactIndex, *, truncated: bool = Fal
         states=tuple(states),
         groups=tuple(groups),
         truncated=truncated,
-        cues=_cues(text, norm, t, target) | _bare_cues(bare),
+        cues=Cues(text=text, norm=norm, templated=t, target=target, bare=bare),
         ordinal=I.ordinal(bare),
         article=int(article.group(1)) if article else None,
         other_treaty=other_treaty(norm),
