@@ -218,6 +218,13 @@ def count_answer(ix: FactIndex, ctx: Question, *, withdraw: bool, signed: bool, 
     return count_parties(ix, ctx)
 
 
+def _dated_names(states: list[State], field_name: str) -> str:
+    """``: Finland (10 January 2026); Poland (20 February 2026).``, or ``.`` for none."""
+    if not states:
+        return "."
+    return ": " + "; ".join(f"{s.name} ({format_date(known(getattr(s, field_name)))})" for s in states) + "."
+
+
 def withdrawals_in_period(ix: FactIndex, ctx: Question) -> Answer:
     """The withdrawals notified and those that took effect within a period."""
     start, end = ctx.when.start or ctx.when.date, ctx.when.end or ctx.when.date
@@ -226,19 +233,9 @@ def withdrawals_in_period(ix: FactIndex, ctx: Question) -> Answer:
     notified = [s for s in states if s.withdrawal_notified and start <= s.withdrawal_notified <= end]
     lines = [
         f"During {ctx.when.label}, {plural(len(took_effect), 'withdrawal')} took effect"
-        + (
-            ": " + "; ".join(f"{s.name} ({format_date(known(s.withdrawal_effective))})" for s in took_effect)
-            if took_effect
-            else ""
-        )
-        + ".",
+        + _dated_names(took_effect, "withdrawal_effective"),
         f"{plural(len(notified), 'notice')} of withdrawal {'was' if len(notified) == 1 else 'were'} given then"
-        + (
-            ": " + "; ".join(f"{s.name} ({format_date(known(s.withdrawal_notified))})" for s in notified)
-            if notified
-            else ""
-        )
-        + ".",
+        + _dated_names(notified, "withdrawal_notified"),
     ]
     chosen = notified if ctx.has("notice_words") else took_effect
     return matched(" ".join(lines), chosen, [depositary_citation(ix, chosen or notified)], 0.9, I.COUNT)
