@@ -237,14 +237,19 @@ ROUTES: tuple[Route, ...] = (
 )
 
 
-def route(q: Question, ix: FactIndex) -> Answer:
-    """The answer of the first route that applies."""
-    for row in ROUTES:
+def answered_by(q: Question, ix: FactIndex) -> tuple[int, Answer]:
+    """The answer of the first route that applies, and that route's place in the table (from 1)."""
+    for number, row in enumerate(ROUTES, 1):
         if row.when(q):
             answer = row.answer(ix, q)
             if answer is not None:
-                return answer
+                return number, answer
     raise AssertionError("the last route always answers")
+
+
+def route(q: Question, ix: FactIndex) -> Answer:
+    """The answer of the first route that applies."""
+    return answered_by(q, ix)[1]
 
 
 def describe() -> list[str]:
