@@ -10,11 +10,12 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from bot import __version__
+from bot.clock import parse_iso_date, today_utc
 
 
 def _date(value: str) -> dt.date:
     try:
-        return dt.date.fromisoformat(value)
+        return parse_iso_date(value)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{value!r} is not a date in YYYY-MM-DD form") from None
 
@@ -157,16 +158,12 @@ def _build(knowledge_dir: Path, database: Path) -> int:
     return 0
 
 
-def _today() -> dt.date:
-    return dt.datetime.now(dt.UTC).date()
-
-
 def _states(database: Path, as_of: dt.date | None, *, as_json: bool) -> int:
     from bot.engine.status import LABELS, STATUSES, status_counts, status_on
     from bot.facts.database import read_knowledge
 
     kb = read_knowledge(database)
-    day = as_of or _today()
+    day = as_of or today_utc()
     rows = sorted(kb.states.values(), key=lambda s: s.name)
 
     def iso(value: dt.date | None) -> str | None:

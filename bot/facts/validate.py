@@ -16,6 +16,7 @@ from typing import Any, Protocol
 
 import yaml
 
+from bot.clock import today_utc
 from bot.facts.records import (
     CONFIDENCE_LEVELS,
     CONSENT_METHODS,
@@ -742,7 +743,7 @@ def _load_meta(col: _Collector, sources: dict[str, Source], today: dt.date) -> t
 
 def validate(knowledge_dir: Path, *, today: dt.date | None = None) -> Report:
     """Read every knowledge file and return the records with every problem found."""
-    today = today or dt.datetime.now(dt.UTC).date()
+    today = today or today_utc()
     col = _Collector(Path(knowledge_dir))
     if not col.dir.is_dir():
         return Report(None, [f"{col.dir}:0: knowledge directory does not exist"], [])

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
+from bot.clock import parse_iso_date
 from bot.frontends.commands import CONSOLE, command_named, commands_for
 from bot.frontends.replies import CommandReplies, Reply
 from bot.service import FactStore
@@ -18,7 +19,7 @@ from bot.service import FactStore
 
 def _date(value: str) -> dt.date | None:
     try:
-        return dt.date.fromisoformat(value)
+        return parse_iso_date(value)
     except ValueError:
         return None
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from rapidfuzz import fuzz, process, utils
 
 from bot import __version__
+from bot.clock import today_utc
 from bot.engine.answer import Answer, Citation
 from bot.engine.conversation import Conversations
 from bot.engine.dates import format_date
@@ -62,7 +63,7 @@ class CommandReplies:
 
     def __init__(self, store: FactStore, *, clock: Callable[[], dt.date] | None = None) -> None:
         self.store = store
-        self.clock = clock or (lambda: dt.datetime.now(dt.UTC).date())
+        self.clock = clock or today_utc
         self._choices: dict[tuple[str, str], list[tuple[str, str]]] = {}
         self.conversations = Conversations()
 

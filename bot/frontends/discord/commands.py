@@ -13,6 +13,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.clock import parse_iso_date
 from bot.frontends.commands import DISCORD, command_named
 from bot.frontends.discord.checks import quota_check, reload_admin_check, take_quota
 from bot.frontends.discord.cooldown import UserRateLimiter
@@ -40,7 +41,7 @@ def parse_as_of(value: str | None) -> dt.date | None:
     if value is None or not value.strip():
         return None
     try:
-        return dt.date.fromisoformat(value.strip())
+        return parse_iso_date(value)
     except ValueError:
         raise BadDate(value) from None
 
