@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import unicodedata
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import replace
 
 from bot.clock import today_utc
 from bot.engine.answer import Answer, decline, fit
-from bot.engine.answers import direct
+from bot.engine.answers import direct, meta
 from bot.engine.conversation import rewrite
 from bot.engine.entities import GROUP, STATE
 from bot.engine.index import FactIndex
@@ -100,6 +101,8 @@ class Engine:
     def _ask(self, raw: str, today: dt.date) -> Answer:
         q = self.understand(raw, as_of=today)
         if q is None:
+            if any(unicodedata.category(ch) == "So" for ch in raw):
+                return meta.emoji_reply()
             return decline("Please ask a question. " + SCOPE_HINT, confidence=0.0)
         answer = self._noted(q, route(q, self.index))
         answer.truncated_input = q.truncated

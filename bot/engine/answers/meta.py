@@ -86,6 +86,11 @@ def small_talk(ix: FactIndex, q: Question) -> Answer:
     words = set(q.norm.split())
     if words & _TALK.get("thanks", frozenset()):
         text = "You're welcome! Ask me anything about the Mine Ban Convention."
+    elif words & _TALK.get("complaint", frozenset()):
+        text = (
+            "Sorry about that. If an answer was wrong, ask again with the state and the date, or check the "
+            "sources it cites."
+        )
     elif words & _TALK.get("greeting", frozenset()):
         text = "Hi! Ask me about the Mine Ban Convention, e.g. “Is Poland still a party?” (or type `help`)."
     elif words & _TALK.get("bye", frozenset()):
@@ -95,3 +100,8 @@ def small_talk(ix: FactIndex, q: Question) -> Answer:
     else:
         text = "Thank you! Happy to help."
     return matched(text, [], [], 0.9, "small_talk")
+
+
+def emoji_reply() -> Answer:
+    """A reaction with no words (👍, 🙏): one short line back."""
+    return matched("🙂", [], [], 0.9, "small_talk")
