@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from bot.engine.core import Engine
 
 TTL_SECONDS = 600.0
+TREATY_QUESTION = 0.55
 MAX_CONVERSATIONS = 10_000
 _LEX = lexicon()
 _FOLLOW = _LEX.router_cues
@@ -57,13 +58,20 @@ def _replace_subject(prev: Question, names: list[str]) -> str:
     return re.sub(r"\s+(and|or|,)\s+(?=[?.!]?$)", " ", text).strip()
 
 
+def _without_date_phrase(q: Question) -> str:
+    """The question's text with its date phrase taken out."""
+    if q.when.span is None:
+        return q.text
+    return q.text[: q.when.span[0]] + " " + q.text[q.when.span[1] :]
+
+
+def _date_phrase(q: Question) -> str:
+    return (q.text[q.when.span[0] : q.when.span[1]] if q.when.span else q.when.label).strip()
+
+
 def _replace_date(prev: Question, q: Question) -> str:
     """The previous question's text with its date replaced by the new question's date phrase."""
-    text = prev.text
-    if prev.when.span is not None:
-        text = text[: prev.when.span[0]] + " " + text[prev.when.span[1] :]
-    phrase = q.text[q.when.span[0] : q.when.span[1]] if q.when.span else q.when.label
-    return f"{text.rstrip(' ?.!')} {phrase.strip()}"
+    return f"{_without_date_phrase(prev).rstrip(' ?.!')} {_date_phrase(q)}"
 
 
 def _with_subject(q: Question, names: list[str]) -> str:
@@ -90,9 +98,13 @@ def _only_ellipsis(q: Question) -> bool:
 
 
 def _carries_subject(q: Question) -> bool:
-    """A question about one state's record that names no state: "what was the vote in parliament"."""
+    """A question about one state's record that names no state or date: "what was the vote in parliament"."""
     asks_about_a_state = q.has("status", "signed", "joined", "withdrawal", "timeline")
-    return asks_about_a_state and not q.has("how_many", "strong_list", "procedural", "list")
+    return (
+        asks_about_a_state
+        and not q.when.explicit
+        and not q.has("how_many", "strong_list", "procedural", "list")
+    )
 
 
 def rewrite(q: Question, prev: Question | None, earlier: Question | None = None) -> tuple[str, str] | None:
@@ -110,9 +122,12 @@ def rewrite(q: Question, prev: Question | None, earlier: Question | None = None)
 def _new_subject(q: Question, prev: Question) -> tuple[str, str]:
     """The previous question asked again about ``q``'s subject ("what about Sweden?"), and date if given."""
     names = _subject_names(q)
-    text = _replace_subject(prev, names)
     if q.when.explicit:
-        text = _replace_date(replace(prev, text=text, when=replace(prev.when, span=None)), q)
+        undated = _without_date_phrase(prev)
+        text = _replace_subject(replace(prev, text=undated), names)
+        text = f"{text.rstrip(' ?.!')} {_date_phrase(q)}"
+    else:
+        text = _replace_subject(prev, names)
     carried = prev.when.label if prev.when.explicit and not q.when.explicit else ""
     return text, ", ".join(names) + (f", as of {carried}" if carried else "")
 
@@ -126,6 +141,8 @@ def _carried_subject(q: Question, prev: Question, earlier: Question | None) -> t
         return None
     if _FOLLOW["which_one"].search(q.norm) and len(prev.states) == 1 and earlier is not None:
         names = list(dict.fromkeys([*_subject_names(earlier), *names]))
+    if q.fact_score >= TREATY_QUESTION or (q.when.is_period and q.has("happenings")):
+        return None  # "what does it say about stockpiles", "what happened in 2025": not about the state
     if _FOLLOW["pronoun"].search(q.norm) or _FOLLOW["which_one"].search(q.norm):
         return _with_subject(q, names), ", ".join(names)
     if _carries_subject(q):

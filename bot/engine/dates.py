@@ -76,6 +76,7 @@ _REL = r"(last|this|next|the past|past|previous|coming)"
 _SEASON_NAMES = {start: name for name, (start, _) in SEASONS.items() if name != "fall"}
 
 Span = tuple[dt.date, dt.date]
+_END_PREFIXES = frozenset({"at the end of", "end of", "by the end of", "the end of", "late"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,6 +191,18 @@ def _season(name: str, year: int) -> Span:
     return dt.date(year, m1, d1), dt.date(end_year, m2, d2)
 
 
+def _season_near(name: str, which: str, today: dt.date) -> Span:
+    """ "last summer": the latest one that has ended; "this winter": the one under way (or this year's);
+    "next spring": the first one that has not begun."""
+    spans = [_season(name, year) for year in (today.year - 2, today.year - 1, today.year, today.year + 1)]
+    if which == "last":
+        return max((s for s in spans if s[1] < today), key=lambda s: s[0])
+    if which == "next":
+        return min((s for s in spans if s[0] > today), key=lambda s: s[0])
+    current = [s for s in spans if s[0] <= today <= s[1]]
+    return current[0] if current else next(s for s in spans if s[0].year == today.year)
+
+
 def _part(part: str, year: int) -> Span:
     quarters = {"q1": 1, "q2": 2, "q3": 3, "q4": 4, "first": 1, "second": 2, "third": 3, "fourth": 4}
     if part in ("mid", "middle of"):
@@ -227,8 +240,10 @@ Parser = Callable[[tuple[str, ...], dt.date], Span]
 _GRAMMAR: list[tuple[str, re.Pattern[str], Parser]] = [
     (
         "range",
-        re.compile(r"\b(?:between|from)\s+" + _YEAR + r"\s+(?:and|to|until|till|-)\s+" + _YEAR + r"\b"),
-        lambda g, t: (dt.date(int(g[0]), 1, 1), dt.date(int(g[1]), 12, 31)),
+        re.compile(
+            r"\b(?:between|from)\s+(.{4,30}?)\s+(?:and|to|until|till|through|-)\s+(.{0,30}?(?:19|20)\d{2})\b"
+        ),
+        lambda g, t: _range(g[0], g[1], t),
     ),
     (
         "iso",
@@ -290,7 +305,7 @@ _GRAMMAR: list[tuple[str, re.Pattern[str], Parser]] = [
     (
         "season_rel",
         re.compile(_PREFIX + r"\b(last|this|next)\s+" + _SEASON + r"\b"),
-        lambda g, t: _season(g[1], t.year + {"last": -1, "this": 0, "next": 1}[g[0]]),
+        lambda g, t: _season_near(g[1], g[0], t),
     ),
     (
         "month",
@@ -318,6 +333,22 @@ _GRAMMAR: list[tuple[str, re.Pattern[str], Parser]] = [
 _NOW = re.compile(
     r"\b(now|currently|current|still|yet|today|presently|at present|at the moment|right now|as of today|these days|anymore|any more)\b"
 )
+
+
+def _range(first: str, second: str, today: dt.date) -> Span:
+    """ "between March 2025 and June 2025", "from 2015 to 2020": from the start of one to the end of the other.
+    A first part without a year takes the second part's ("between march and june 2025")."""
+    last = find_date(second, today=today)
+    if not first.strip()[-4:].isdigit() and last.explicit:
+        first = f"{first} {(last.start or last.date).year}"
+    begin = find_date(first, today=today)
+    if not (begin.explicit and last.explicit) or begin.is_period is None:
+        raise ValueError("not a range of dates")
+    start = begin.start or begin.date
+    end = last.end or last.date
+    if end < start:
+        raise ValueError("a range that ends before it starts")
+    return start, end
 
 
 def _slash(g: tuple[str, ...]) -> Span:
@@ -394,7 +425,9 @@ def _query(
             end=stop,
             note=note,
         )
-    if prefix in ("as of", "as at", "by", "at the end of", "end of", "by the end of", "the end of", "late"):
+    if prefix in _END_PREFIXES:
+        return _point(end, format_date(end), span, note)
+    if prefix in ("as of", "as at", "by"):
         day = min(end, today) if start <= today < end else end
         return _point(day, format_date(day), span, note)
     if prefix in (

@@ -23,7 +23,7 @@ from bot.textnorm import fold, normalize
 _LEX = lexicon()
 _ANCHOR_VERBS: tuple[tuple[re.Pattern[str], str], ...] = (
     (
-        re.compile(r"left|withdrew|withdrawn|quit|exited|pulled|departed|leaves|withdraws|was"),
+        re.compile(r"left|withdrew|withdrawn|quit|exited|pulled|departed|leaves|withdraws"),
         "withdrawal_effective",
     ),
     (re.compile(r"joined|ratified|acceded|joins|ratifies|accedes|became|become"), "entry_into_force"),
@@ -176,8 +176,9 @@ def anchored_date(
         day, name = anchor
         span = (mention.start - 1, mention.end + 1)
         if word == "since" or (word == "after" and _asks_for_many(" ".join(tokens))):
-            label = f"{format_date(day)} to {format_date(today)} ({word} {name} {verb})"
-            return DateQuery(date=today, start=day, label=label, explicit=True, end=today), mention, span
+            start = day + dt.timedelta(days=1) if word == "after" else day
+            label = f"{format_date(start)} to {format_date(today)} ({word} {name} {verb})"
+            return DateQuery(date=today, start=start, label=label, explicit=True, end=today), mention, span
         if word == "before":
             day = day - dt.timedelta(days=1)
         label = f"{format_date(day)} ({word} {name} {verb})"
@@ -208,8 +209,9 @@ def event_anchored_date(
     span = (first, first + 2 + len(phrase))
     name = " ".join(phrase)
     if word == "since" or (word == "after" and _asks_for_many(norm)):
-        label = f"{format_date(event.date)} to {format_date(today)} ({word} the {name})"
-        return DateQuery(date=today, start=event.date, label=label, explicit=True, end=today), span
+        start = event.date + dt.timedelta(days=1) if word == "after" else event.date
+        label = f"{format_date(start)} to {format_date(today)} ({word} the {name})"
+        return DateQuery(date=today, start=start, label=label, explicit=True, end=today), span
     day = event.date - dt.timedelta(days=1) if word == "before" else event.date + dt.timedelta(days=1)
     return DateQuery(
         date=day, start=None, label=f"{format_date(day)} ({word} the {name})", explicit=True

@@ -228,8 +228,13 @@ def test_tuning_set(engine, capsys: pytest.CaptureFixture[str]) -> None:
     [
         (
             "how many parties after the baltics left",
-            {"from": "2025-12-27", "to": "2026-11-27"},
+            {"from": "2025-12-28", "to": "2026-11-27"},
             "**163** from",
+        ),
+        (
+            "who left after the baltics left",
+            {"from": "2025-12-28", "to": "2026-11-27"},
+            "Finland (10 January 2026)",
         ),
         ("was finland a party after the baltics left", "2025-12-27", "still a **State Party**"),
         ("how many parties before finland left", "2026-01-09", "163"),
@@ -247,7 +252,7 @@ def test_tuning_set(engine, capsys: pytest.CaptureFixture[str]) -> None:
         ),
         (
             "which states left after the joint statement",
-            {"from": "2025-03-18", "to": "2026-11-27"},
+            {"from": "2025-03-19", "to": "2026-11-27"},
             "**5** withdrawals",
         ),
     ],
@@ -256,3 +261,58 @@ def test_dates_anchored_on_records_and_events(engine, question: str, date: objec
     answer = ask(engine, question).to_dict()
     assert answer["date"] == date
     assert needle in answer["answer"], answer["answer"]
+
+
+@pytest.mark.parametrize(
+    ("question", "as_of", "has", "lacks"),
+    [
+        (
+            "how many states parties will there be at the end of 2025",
+            "2025-07-01",
+            ["163", "31 December 2025"],
+            [],
+        ),
+        ("will estonia still be a party at the end of this year", "2025-07-01", ["not be a State Party"], []),
+        ("how many parties in 2026", "2026-01-05", ["10 January 2026", "20 February 2026"], ["throughout"]),
+        ("how many states parties were there last summer", "2026-11-27", ["summer 2026", "161"], ["165"]),
+        ("how many states parties this winter", "2025-12-25", ["166", "163"], ["throughout"]),
+        ("who withdrew between march 2025 and june 2025", "2026-11-27", ["Estonia (27 June 2025)"], []),
+        (
+            "how many states gave notice of withdrawal from january 2025 to august 2025",
+            "2026-11-27",
+            ["**5** notices"],
+            [],
+        ),
+    ],
+)
+def test_periods_and_ends_of_periods(
+    engine, question: str, as_of: str, has: list[str], lacks: list[str]
+) -> None:
+    answer = engine.ask(question, as_of=dt.date.fromisoformat(as_of))
+    assert answer.matched, answer.text
+    for needle in has:
+        assert needle in answer.text, (needle, answer.text)
+    for needle in lacks:
+        assert needle not in answer.text, (needle, answer.text)
+
+
+def test_a_follow_up_with_a_new_state_and_a_new_date_uses_both(engine) -> None:
+    talk = Conversations()
+    talk.ask(engine, "k", "Was Finland a party in 2020?", as_of=TODAY)
+    answer = talk.ask(engine, "k", "and Poland in 2026?", as_of=TODAY)
+    assert answer.states == ["POL"]
+    assert "2020" not in answer.text and "2026" in answer.text
+
+
+@pytest.mark.parametrize(
+    ("turns", "needle"),
+    [
+        (["Is Finland a party?", "What does it say about stockpiles?"], "Article 4"),
+        (["Is Poland a party?", "What happened in 2025?"], "Key events during 2025"),
+    ],
+)
+def test_a_question_about_the_treaty_does_not_carry_the_state(engine, turns: list[str], needle: str) -> None:
+    talk = Conversations()
+    for turn in turns:
+        answer = talk.ask(engine, "k", turn, as_of=TODAY)
+    assert needle in answer.text and "(Finland)" not in answer.text and "(Poland)" not in answer.text

@@ -325,8 +325,6 @@ def count_in_period(ix: FactIndex, ctx: Question) -> Answer:
     """The number of States Parties through a period: the count at its start and every change within it."""
     start = ctx.when.start or ctx.when.date
     end = ctx.when.end or ctx.when.date
-    if end > ctx.today:
-        end = max(ctx.when.date, ctx.today)
     first = ix.timeline.count_on(start)
     changes = ix.timeline.changes(start, end)
     span = f"{ctx.when.label} ({ctx.when.note})" if ctx.when.note else ctx.when.label
