@@ -39,6 +39,7 @@ class Intent(StrEnum):
     JOINED_IN_PERIOD = "joined_in_period"
     EVENTS_IN_PERIOD = "events_in_period"
     GROUP = "group"
+    GROUP_MEMBERSHIP = "group_membership"
     FACT = "treaty_fact"
     EVENT = "event"
     HELP = "help"

@@ -270,6 +270,16 @@ def _injection(c: Cues) -> bool:
     )
 
 
+def _group_object(c: Cues) -> bool:
+    """A group is the object of joining or leaving ("join NATO", "left the EU", "in BRICS")."""
+    words = c.templated.split()
+    return any(
+        _LEX.router_cues["group_verb"].search(" ".join(words[max(0, i - 3) : i]))
+        for i, word in enumerate(words)
+        if word == "G"
+    )
+
+
 def _cue_table() -> dict[str, CueTest]:
     """Where each cue is looked for: the normalised words, the templated words or the words counted."""
     table: dict[str, CueTest] = {name: _on(p, "norm") for name, p in _LEX.router_cues.items()}
@@ -285,6 +295,7 @@ def _cue_table() -> dict[str, CueTest]:
     table["party_substring"] = lambda c: "party" in c.norm
     table["instrument"] = lambda c: "instrument" in c.norm
     table["withdrawals_word"] = lambda c: "withdrawals" in c.norm.split()
+    table["group_object"] = _group_object
     table["bare_count"] = lambda c: _LEX.router_cues["bare_count"].fullmatch(c.bare) is not None
     return table
 

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.engine.answer import Answer
-from bot.engine.answers import declines, events, facts, lists, meta, states
+from bot.engine.answers import declines, events, facts, groups, lists, meta, states
 from bot.engine.entities import AMBIGUOUS, PLACE
 from bot.engine.index import FactIndex
 from bot.engine.intents import Intent
@@ -162,6 +162,12 @@ ROUTES: tuple[Route, ...] = (
         lambda q: bool(q.states or q.groups),
         events.strong_event_answer,
         "an event described in detail, naming states",
+    ),
+    Route(
+        Intent.GROUP_MEMBERSHIP,
+        groups.is_membership_question,
+        groups.membership_answer,
+        "joining or leaving a group itself (NATO, the EU)",
     ),
     Route(Intent.COMPARE, _compare, states.compare_answer, "which of two states did something first"),
     Route(Intent.NTH, _state_nth, lists.nth_answer, "a state's place in the order of joining"),

@@ -77,6 +77,7 @@ class Group:
     kind: str = "other"
     joined: tuple[tuple[str, dt.date], ...] = field(default=(), metadata=IN_LINK_TABLE)
     left: tuple[tuple[str, dt.date], ...] = field(default=(), metadata=IN_LINK_TABLE)
+    short: str = ""  # how a sentence names the organisation: "NATO", "the EU"
 
     def members_on(self, day: dt.date) -> tuple[str, ...]:
         """The members on ``day``: those that had joined by then and had not yet left."""

@@ -108,6 +108,7 @@ GROUP_KEYS = {
     "left": False,
     "sources": True,
     "note": False,
+    "short": False,
 }
 GROUP_KINDS = ("region", "organisation", "other")
 FACT_KEYS = {
@@ -615,6 +616,7 @@ def _load_groups(col: _Collector, states: dict[str, State], sources: dict[str, S
             members=members,
             sources=_source_ids(col, name, line, item.get("sources"), sources),
             note=str(item.get("note") or ""),
+            short=str(item.get("short") or ""),
             kind=kind,
             joined=_member_dates(col, name, line, gid, "joined", item.get("joined"), members),
             left=_member_dates(col, name, line, gid, "left", item.get("left"), members),

@@ -316,3 +316,20 @@ def test_a_question_about_the_treaty_does_not_carry_the_state(engine, turns: lis
     for turn in turns:
         answer = talk.ask(engine, "k", turn, as_of=TODAY)
     assert needle in answer.text and "(Finland)" not in answer.text and "(Poland)" not in answer.text
+
+
+@pytest.mark.parametrize(
+    ("question", "states", "needle"),
+    [
+        ("When did Finland join NATO?", ["FIN"], "Finland joined NATO on 4 April 2023"),
+        ("Which countries left the EU?", ["GBR"], "United Kingdom: 31 January 2020"),
+        ("was sweden in nato in 2020", ["SWE"], "not yet a member"),
+    ],
+)
+def test_membership_of_a_group_is_not_membership_of_the_convention(
+    engine, question: str, states: list[str], needle: str
+) -> None:
+    answer = ask(engine, question)
+    assert answer.intent == "group_membership" and answer.states == states
+    assert needle in answer.text and "not of the Ottawa Convention" in answer.text
+    assert "States Parties" not in answer.text

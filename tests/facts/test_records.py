@@ -48,7 +48,7 @@ def test_columns_follow_the_fields_without_link_tables() -> None:
     ]
     assert column_types(State)["un_member"] is int
     assert column_types(Fact)["article"] is int
-    assert set(column_types(Group)) == {"id", "name", "kind", "aliases", "note"}
+    assert set(column_types(Group)) == {"id", "name", "kind", "aliases", "note", "short"}
     assert column_types(Place) == {"name": str, "kind": str, "parent": str, "note": str}
 
 
@@ -75,7 +75,9 @@ def test_empty_columns_read_as_defaults() -> None:
     row = {**to_row(STATE), "locator": None, "note": None, "article": None, "sources": ()}
     state = from_row(State, row)
     assert (state.locator, state.note, state.article, state.sources) == ("", "", "", ())
-    group = from_row(Group, {"id": "g", "name": "G", "aliases": "[]", "note": None, "kind": None})
+    group = from_row(
+        Group, {"id": "g", "name": "G", "aliases": "[]", "note": None, "kind": None, "short": None}
+    )
     assert (group.kind, group.note, group.members, group.joined) == ("other", "", (), ())
     event = from_row(
         Event,
