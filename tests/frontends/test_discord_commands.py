@@ -467,3 +467,25 @@ async def test_mention_follow_ups_use_the_channel_conversation(harness) -> None:
             await asyncio.sleep(0.01)
     reply = harness["sent"][1].body["embeds"][0]["description"]
     assert "(Sweden)" in reply and "1 May 1999" in reply
+
+
+async def test_the_same_follow_up_words_from_two_users_are_not_duplicates(harness) -> None:
+    bot: TreatyBot = harness["bot"]
+    me = P.user(P.APP_ID, "treatybot", bot=True)
+    alice = P.user("700000000000000001", "alice")
+    bob = P.user("700000000000000002", "bob")
+    turns = [
+        (alice, "is Finland a party?"),
+        (alice, "and in 2020?"),
+        (bob, "is Estonia a party?"),
+        (bob, "and in 2020?"),
+    ]
+    for number, (author, text) in enumerate(turns, start=1):
+        bot._connection.parse_message_create(P.message(f"<@{P.APP_ID}> {text}", author=author, mentions=[me]))
+        for _ in range(50):
+            if len(harness["sent"]) == number:
+                break
+            await asyncio.sleep(0.01)
+    last = harness["sent"][3].body["embeds"][0]["description"]
+    assert "answered the same question" not in last
+    assert "(Estonia, as of 2020)" in last

@@ -100,13 +100,14 @@ class TreatyBot(commands.Bot):
             )
             return
         take_quota(self.limiter, message.author.id)
-        earlier = self.dedupe.earlier(message.channel.id, question)
+        reply = self.replies.ask(question, public=True, conversation=(message.author.id, message.channel.id))
+        # The same answer (not the same words: "and in 2020?" means something else after each question).
+        earlier = self.dedupe.earlier(message.channel.id, reply.body)
         if earlier:
             await self._reply(message, Reply(body=f"I answered the same question a moment ago: {earlier}"))
             return
-        reply = self.replies.ask(question, public=True, conversation=(message.author.id, message.channel.id))
         sent = await self._reply(message, reply)
-        self.dedupe.remember(message.channel.id, question, sent.jump_url)
+        self.dedupe.remember(message.channel.id, reply.body, sent.jump_url)
         answer = reply.answer
         log.info(
             "answered user=%s command=mention matched=%s states=%s latency_ms=%.1f",
