@@ -80,7 +80,8 @@ class Question:
     fact_match: FactMatch | None = None
     count_target: str = ""
     unknown: tuple[str, ...] = field(default=())
-    anchor_tokens: tuple[int, int] | None = None  # the words of a date anchored on a record or an event
+    anchor_tokens: tuple[int, int] | None = None
+    unlisted_group: str = ""  # a group the fact base has no member list for ("the Quad")  # the words of a date anchored on a record or an event
     off_topic: float = 0.0  # the share of the question's content words that name nothing the engine knows
     carried: str = ""
 
@@ -409,6 +410,7 @@ def understand(raw: str, today: dt.date, ix: FactIndex, *, truncated: bool = Fal
         ordinal=I.ordinal(bare),
         article=int(article.group(1)) if article else None,
         other_treaty=other_treaty(norm),
+        unlisted_group=next((name for pattern, name in _LEX.unlisted_groups if pattern.search(norm)), ""),
         count_target=target,
         unknown=unknown_words(ix, found, _date_words(text, when) | _span_words(found, anchor_span)),
         anchor_tokens=anchor_span,

@@ -143,6 +143,12 @@ ROUTES: tuple[Route, ...] = (
         "a state's name used as an ordinary word",
     ),
     Route(
+        Intent.UNKNOWN_GROUP,
+        lambda q: bool(q.unlisted_group) and not q.groups,
+        declines.unlisted_group,
+        "a group the fact base has no member list for",
+    ),
+    Route(
         Intent.EVENT, lambda q: bool(q.unknown), events.event_answer, "words only an event's record explains"
     ),
     Route(

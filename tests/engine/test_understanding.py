@@ -103,7 +103,7 @@ def test_off_topic_and_unknown_words_are_declined_not_answered(engine, question:
 
 def test_an_unknown_group_is_named_as_unknown(engine) -> None:
     answer = ask(engine, "mercosur members in the treaty?")
-    assert "I don't have a list of the members of “mercosur”" in answer.text
+    assert "I don't have a list of the members of Mercosur" in answer.text
     assert answer.intent == "unknown_group"
 
 
@@ -333,3 +333,8 @@ def test_membership_of_a_group_is_not_membership_of_the_convention(
     assert answer.intent == "group_membership" and answer.states == states
     assert needle in answer.text and "not of the Ottawa Convention" in answer.text
     assert "States Parties" not in answer.text
+
+
+def test_an_acronym_nobody_listed_is_named_as_unknown(engine) -> None:
+    answer = ask(engine, "zorblaxia members in the treaty?")
+    assert not answer.matched and "I don't have a list of the members of “zorblaxia”" in answer.text

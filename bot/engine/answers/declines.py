@@ -136,3 +136,16 @@ def fallback(ix: FactIndex, q: Question) -> Answer:
             suggestions=list(dict.fromkeys(suggestions))[:3],
         )
     return decline(SCOPE_HINT, intent="out_of_scope")
+
+
+def unlisted_group(ix: FactIndex, q: Question) -> Answer:
+    """A group the fact base has no member list for: said so, never replaced by another group."""
+    suggestions = [f"Is {s.name} a party?" for s in q.states[:2]] or ["Which NATO members are parties?"]
+    return decline(
+        f"I don't have a list of the members of {q.unlisted_group}, so I can't answer for it"
+        f"{understood_summary(q)}. I can answer for any state, and for groups such as NATO, the EU, the African "
+        "Union, BRICS, ASEAN and the UN regions.",
+        suggestions=suggestions,
+        confidence=0.3,
+        intent="unknown_group",
+    )

@@ -36,6 +36,7 @@ class Lexicon:
     router_cues: dict[str, re.Pattern[str]]
     exemplars: dict[str, list[str]]
     other_treaties: tuple[tuple[re.Pattern[str], str], ...]
+    unlisted_groups: tuple[tuple[re.Pattern[str], str], ...]
     guards: dict[str, re.Pattern[str]]
     words: dict[str, frozenset[str]]
     ordinals: dict[str, int]
@@ -104,6 +105,10 @@ def read_lexicon(directory: Path = HERE) -> tuple[Lexicon | None, list[str]]:
         (reader.compile("guards.yaml", str(item.get("name")), item.get("pattern")), str(item.get("name")))
         for item in guards.get("other_treaties") or []
     )
+    unlisted = tuple(
+        (reader.compile("guards.yaml", str(item.get("name")), item.get("pattern")), str(item.get("name")))
+        for item in guards.get("groups_without_a_list") or []
+    )
     word_lists = {str(k): frozenset(str(v).split()) for k, v in words.items() if isinstance(v, str)}
     lexicon = Lexicon(
         state_cues=reader.patterns("intents.yaml", intents, "state_cues"),
@@ -112,6 +117,7 @@ def read_lexicon(directory: Path = HERE) -> tuple[Lexicon | None, list[str]]:
         router_cues=reader.patterns("intents.yaml", intents, "router_cues"),
         exemplars={str(k): [str(x) for x in v] for k, v in (intents.get("exemplars") or {}).items()},
         other_treaties=other,
+        unlisted_groups=unlisted,
         guards=reader.patterns("guards.yaml", guards, "patterns"),
         words=word_lists,
         ordinals={str(k): int(v) for k, v in (words.get("ordinals") or {}).items()},
