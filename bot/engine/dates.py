@@ -312,6 +312,30 @@ _GRAMMAR: list[tuple[str, re.Pattern[str], Parser]] = [
         re.compile(_PREFIX + r"\b" + _MONTH + r"\.?,?\s+(?:of\s+)?" + _YEAR + r"\b"),
         lambda g, t: _month_span(g),
     ),
+    (
+        "dm",
+        re.compile(
+            _PREFIX
+            + r"\b(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?"
+            + _MONTH
+            + r"\b(?!\.?,?\s+(?:of\s+)?(?:19|20)\d{2})"
+        ),
+        lambda g, t: (_latest(int(g[0]), _month(g[1]), t),) * 2,
+    ),
+    (
+        "md",
+        re.compile(_PREFIX + r"\b" + _MONTH + r"\.?\s+(\d{1,2})(?:st|nd|rd|th)?\b(?!,?\s+(?:19|20)\d{2}|\d)"),
+        lambda g, t: (_latest(int(g[1]), _month(g[0]), t),) * 2,
+    ),
+    (
+        "month_only",
+        re.compile(
+            r"\b(in|during|since|before|after|until|by|as of|at the end of|end of|early|late)\s+"
+            + _MONTH
+            + r"\b(?!\.?,?\s+(?:of\s+)?(?:19|20)\d{2}|\s+\d)"
+        ),
+        lambda g, t: _latest_month(_month(g[0]), t),
+    ),
     ("decade", re.compile(_PREFIX + r"\b(?:the\s+)?((?:19|20)\d0s|'?\d0s)\b"), lambda g, t: _decade(g[0])),
     (
         "year",
@@ -333,6 +357,18 @@ _GRAMMAR: list[tuple[str, re.Pattern[str], Parser]] = [
 _NOW = re.compile(
     r"\b(now|currently|current|still|yet|today|presently|at present|at the moment|right now|as of today|these days|anymore|any more)\b"
 )
+
+
+def _latest(day: int, month: int, today: dt.date) -> dt.date:
+    """A day and month with no year: the latest such day on or before today."""
+    this_year = dt.date(today.year, month, day)
+    return this_year if this_year <= today else dt.date(today.year - 1, month, day)
+
+
+def _latest_month(month: int, today: dt.date) -> Span:
+    """A month with no year: the latest one that has begun."""
+    year = today.year if month <= today.month else today.year - 1
+    return dt.date(year, month, 1), _month_end(year, month)
 
 
 def _range(first: str, second: str, today: dt.date) -> Span:
@@ -385,7 +421,7 @@ def find_date(text: str, *, today: dt.date) -> DateQuery:
             try:
                 start, end = parse(groups, today)
             except (ValueError, KeyError):
-                if kind in ("iso", "dmy", "mdy", "ymd", "slash"):
+                if kind in ("iso", "dmy", "mdy", "ymd", "slash", "dm", "md"):
                     return _invalid(match.group(0), today)
                 continue
             prefix = (match.group(1) or "").strip() if has_prefix else ""
@@ -449,6 +485,10 @@ def _query(
 def _label(kind: str, start: dt.date, end: dt.date) -> str:
     if start == end:
         return format_date(start)
+    if start.month == 1 and start.day == 1 and end == dt.date(start.year, 12, 31):
+        return str(start.year)
+    if start.day == 1 and end == _month_end(start.year, start.month):
+        return f"{_MONTH_NAMES[start.month]} {start.year}"
     if kind == "month":
         return f"{_MONTH_NAMES[start.month]} {start.year}"
     if kind == "year":

@@ -89,3 +89,23 @@ def test_a_season_says_which_hemisphere() -> None:
 def test_format_date() -> None:
     assert format_date(D("2026-02-20")) == "20 February 2026"
     assert format_date(D("2025-12-01")) == "1 December 2025"
+
+
+@pytest.mark.parametrize(
+    ("text", "date", "start"),
+    [
+        ("how many parties on 27 december", "2025-12-27", None),
+        ("on december 27", "2025-12-27", None),
+        ("on 1 january", "2026-01-01", None),
+        ("was finland a party in january", "2026-01-31", "2026-01-01"),
+        ("at the end of 2025", "2025-12-31", None),
+    ],
+)
+def test_a_day_or_month_without_a_year_is_the_latest_one(text: str, date: str, start: str | None) -> None:
+    found = find_date(text, today=TODAY)
+    assert found.explicit and (found.date, found.start) == (D(date), D(start) if start else None)
+    assert str(found.date.year) in found.label
+
+
+def test_may_the_verb_is_not_a_month() -> None:
+    assert not find_date("how many may join", today=TODAY).explicit

@@ -593,7 +593,10 @@ def joined_in_period(ix: FactIndex, ctx: Question) -> Answer:
                 f" The previous one was {last[0].name}, on {format_date(known(last[0].consent_deposited))}."
             )
         return matched(text, last, [depositary_citation(ix, last)], 0.8, I.RECENT)
-    lines = [f"{plural(len(deposited), 'state')} joined (deposited an instrument) during {ctx.when.label}:"]
+    lines = [
+        f"{plural(len(deposited), 'state')} joined (deposited an instrument) during {ctx.when.label}"
+        + (":" if deposited else ".")
+    ]
     for s in deposited:
         lines.append(
             f"• {s.name}: {s.consent_method} deposited {format_date(known(s.consent_deposited))}, bound from "

@@ -126,7 +126,7 @@ def period_changes(ix: FactIndex, state: State, ctx: Question) -> str:
         ),
         (state.entry_into_force, "became bound"),
         (state.withdrawal_notified, "gave notice of withdrawal"),
-        (state.withdrawal_effective, "its withdrawal took effect"),
+        (state.withdrawal_effective, "left (its withdrawal took effect)"),
     ]
     inside = [f"{what} on {format_date(day)}" for day, what in milestones if day and start <= day <= end]
     if not inside:
