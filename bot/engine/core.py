@@ -85,7 +85,7 @@ class Engine:
         today = as_of or self.clock()
         q = self.understand(text, as_of=today)
         if q is None:
-            return self._finish(decline("Please ask a question. " + SCOPE_HINT, confidence=0.0), today), None
+            return self._finish(_no_words(text), today), None
         rewritten = rewrite(q, previous, earlier)
         if rewritten is not None:
             resolved = self.understand(rewritten[0], as_of=today)
@@ -101,9 +101,7 @@ class Engine:
     def _ask(self, raw: str, today: dt.date) -> Answer:
         q = self.understand(raw, as_of=today)
         if q is None:
-            if any(unicodedata.category(ch) == "So" for ch in raw):
-                return meta.emoji_reply()
-            return decline("Please ask a question. " + SCOPE_HINT, confidence=0.0)
+            return _no_words(raw)
         answer = self._noted(q, route(q, self.index))
         answer.truncated_input = q.truncated
         return answer
@@ -148,3 +146,10 @@ class Engine:
                 answer.text += separate_states_note(mention.text, chosen, others)
                 answer.suggestions = [f"Is {name} a party?" for name in others][:3]
         return answer
+
+
+def _no_words(raw: str) -> Answer:
+    """A message with no words: a reaction (👍) gets one back, anything else a prompt to ask."""
+    if any(unicodedata.category(ch) == "So" for ch in raw):
+        return meta.emoji_reply()
+    return decline("Please ask a question. " + SCOPE_HINT, confidence=0.0)

@@ -13,6 +13,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from dateutil.easter import easter
+
 MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
 MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
 MONTHS["sept"] = 9
@@ -41,7 +43,7 @@ _NUMBER_WORDS = {
     "couple of": 2,
     "few": 3,
 }
-_HOLIDAYS = {
+_FIXED_HOLIDAYS = {
     "christmas eve": (12, 24),
     "xmas eve": (12, 24),
     "christmas day": (12, 25),
@@ -58,7 +60,48 @@ _HOLIDAYS = {
     "new year's": (1, 1),
     "new years": (1, 1),
     "new year": (1, 1),
+    "valentine's day": (2, 14),
+    "valentines day": (2, 14),
+    "valentines": (2, 14),
+    "halloween": (10, 31),
+    "all saints day": (11, 1),
+    "international women's day": (3, 8),
+    "may day": (5, 1),
+    "independence day": (7, 4),
+    "fourth of july": (7, 4),
+    "4th of july": (7, 4),
+    "bastille day": (7, 14),
+    "canada day": (7, 1),
+    "un day": (10, 24),
+    "international mine awareness day": (4, 4),
+    "mine awareness day": (4, 4),
 }
+
+
+def _fixed(month: int, day: int) -> Callable[[int], dt.date]:
+    return lambda year: dt.date(year, month, day)
+
+
+def _thanksgiving(year: int) -> dt.date:
+    """US Thanksgiving: the fourth Thursday of November."""
+    first = dt.date(year, 11, 1)
+    return first + dt.timedelta(days=(3 - first.weekday()) % 7 + 21)
+
+
+_HOLIDAYS: dict[str, Callable[[int], dt.date]] = {
+    name: _fixed(month, day) for name, (month, day) in _FIXED_HOLIDAYS.items()
+}
+_HOLIDAYS.update(
+    {
+        "easter sunday": easter,
+        "easter day": easter,
+        "easter": easter,
+        "easter monday": lambda year: easter(year) + dt.timedelta(days=1),
+        "good friday": lambda year: easter(year) - dt.timedelta(days=2),
+        "thanksgiving day": _thanksgiving,
+        "thanksgiving": _thanksgiving,
+    }
+)
 _HOLIDAY = "(" + "|".join(re.escape(h) for h in sorted(_HOLIDAYS, key=len, reverse=True)) + ")"
 # Northern-hemisphere astronomical seasons (approximate equinox and solstice days).
 SEASONS = {
@@ -168,8 +211,7 @@ def _shift(day: dt.date, unit: str, n: int) -> dt.date:
 
 
 def _holiday(name: str, year: int) -> dt.date:
-    month, day = _HOLIDAYS[name]
-    return dt.date(year, month, day)
+    return _HOLIDAYS[name](year)
 
 
 def _nearest_holiday(name: str, today: dt.date, which: str) -> dt.date:
@@ -405,6 +447,8 @@ def _named_day(word: str, today: dt.date) -> dt.date:
 # Every date phrase has a digit or one of these words: a question without any names no date.
 _HINT = re.compile(
     r"\d|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|christmas|xmas|new year|boxing|\bnye\b|yesterday|"
+    r"valentine|halloween|easter|good friday|thanksgiving|independence|fourth of july|bastille|canada day|"
+    r"un day|saints day|women s day|mine awareness|"
     r"tomorrow|\bago\b|\bback\b|earlier|before now|last|this|next|past|previous|coming|spring|summer|autumn|"
     r"fall|winter|\d0s\b"
 )
