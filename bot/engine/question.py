@@ -187,8 +187,11 @@ def anchored_date(
     return None
 
 
-_EVENT_ANCHOR = re.compile(r"\b(since|after|before)\s+the\s+((?:[a-z0-9]+\s+){0,5}[a-z0-9]+)")
-EVENT_ANCHOR_SCORE = 0.75
+_EVENT_ANCHOR = re.compile(r"\b(since|after|before|when|during)\s+the\s+((?:[a-z0-9]+\s+){0,5}[a-z0-9]+)")
+_IN_FORCE_DAY = re.compile(
+    r"\b(?:when|the day|on the day|the date)\s+(?:it|the (?:treaty|convention|ban))\s+(?:entered|came|went)\s+into\s+force\b"
+)
+EVENT_ANCHOR_SCORE = 0.7
 
 
 def event_anchored_date(
@@ -196,6 +199,15 @@ def event_anchored_date(
 ) -> tuple[DateQuery, tuple[int, int]] | None:
     """ "since the joint statement", "after the 22nd meeting": a date anchored on an event in the fact base."""
     norm = " ".join(found.tokens)
+    in_force = _IN_FORCE_DAY.search(norm)
+    if in_force is not None and ix.in_force_from is not None:
+        first = len(norm[: in_force.start()].split())
+        day = ix.in_force_from
+        label = f"{format_date(day)} (when the Convention entered into force)"
+        return DateQuery(date=day, start=None, label=label, explicit=True), (
+            first,
+            first + len(in_force.group(0).split()),
+        )
     match = _EVENT_ANCHOR.search(norm)
     if match is None:
         return None
@@ -213,7 +225,8 @@ def event_anchored_date(
         start = event.date + dt.timedelta(days=1) if word == "after" else event.date
         label = f"{format_date(start)} to {format_date(today)} ({word} the {name})"
         return DateQuery(date=today, start=start, label=label, explicit=True, end=today), span
-    day = event.date - dt.timedelta(days=1) if word == "before" else event.date + dt.timedelta(days=1)
+    shift = {"before": -1, "after": 1}.get(word, 0)
+    day = event.date + dt.timedelta(days=shift)
     return DateQuery(
         date=day, start=None, label=f"{format_date(day)} ({word} the {name})", explicit=True
     ), span

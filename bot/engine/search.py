@@ -93,5 +93,10 @@ class EventSearch:
                 continue
             score = sum(self.idf[t] for t in common) / total
             hits.append(Hit(event, score, tuple(sorted(common))))
-        hits.sort(key=lambda h: (-h.score, h.event.date))
+        # Equal scores: the event whose kind the question names ("review conference") first, then the earliest.
+        hits.sort(key=lambda h: (-h.score, -len(query & self.kind_words(h.event)), h.event.date))
         return hits[:limit]
+
+    def kind_words(self, event: Event) -> frozenset[str]:
+        """The search keys of an event's kind ("review_conference" → review, conference)."""
+        return frozenset(self.fold(w) for w in event.kind.split("_"))

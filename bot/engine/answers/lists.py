@@ -581,7 +581,29 @@ def list_parties(ix: FactIndex, ctx: Question) -> Answer:
     return matched(text, [], [depositary_citation(ix, [])], 0.8, I.LIST_PARTIES)
 
 
+def bound_in_period(ix: FactIndex, ctx: Question) -> Answer:
+    """The states that became bound (entry into force) within a period."""
+    start, end = ctx.when.start or ctx.when.date, ctx.when.end or ctx.when.date
+    bound = sorted(
+        (s for s in ix.kb.states.values() if s.entry_into_force and start <= s.entry_into_force <= end),
+        key=lambda s: (known(s.entry_into_force), s.name),
+    )
+    lines = [
+        f"{plural(len(bound), 'state')} became {'a State Party' if len(bound) == 1 else 'States Parties'} "
+        f"(entry into force) during {ctx.when.label}" + (":" if bound else ".")
+    ]
+    lines += [
+        f"• {s.name}: bound from {format_date(known(s.entry_into_force))} ({s.consent_method} deposited "
+        f"{format_date(known(s.consent_deposited))})"
+        for s in bound
+    ]
+    return matched("\n".join(lines), bound, [depositary_citation(ix, bound)], 0.85, I.RECENT)
+
+
 def joined_in_period(ix: FactIndex, ctx: Question) -> Answer:
+    """The states that deposited an instrument within a period (or became bound, when that is asked)."""
+    if ctx.has("became_party"):
+        return bound_in_period(ix, ctx)
     start, end = ctx.when.start or ctx.when.date, ctx.when.date
     deposited = [s for s in ix.by_consent if start <= known(s.consent_deposited) <= end]
     bound = [s for s in ix.kb.states.values() if s.entry_into_force and start <= s.entry_into_force <= end]
