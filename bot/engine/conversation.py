@@ -16,6 +16,7 @@ from collections.abc import Callable, Hashable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
+from bot.engine.dates import mentions_now
 from bot.engine.lexicon import lexicon
 from bot.engine.question import Question
 from bot.textnorm import fold
@@ -97,6 +98,18 @@ def _only_ellipsis(q: Question) -> bool:
     return all(t in filler for t in rest) or bool(_FOLLOW["ellipsis"].fullmatch(text))
 
 
+_STEP_WORDS = (("withdrawal", "left"), ("signed", "signed"), ("joined", "ratified"))
+
+
+def _step_word(*questions: Question) -> str:
+    """The step the earlier questions asked about ("ratified", "left", "signed"), for "which was first"."""
+    for question in questions:
+        for cue, word in _STEP_WORDS:
+            if question.has(cue):
+                return word
+    return "ratified"
+
+
 def _carries_subject(q: Question) -> bool:
     """A question about one state's record that names no state or date: "what was the vote in parliament"."""
     asks_about_a_state = q.has("status", "signed", "joined", "withdrawal", "timeline")
@@ -137,10 +150,18 @@ def _carried_subject(q: Question, prev: Question, earlier: Question | None) -> t
     names = _subject_names(prev)
     if q.when.explicit and _only_ellipsis(q):
         return _replace_date(prev, q), ", ".join([*names, f"as of {q.when.label}"])
+    if prev.when.explicit and _only_ellipsis(q) and mentions_now(q.text):
+        return _without_date_phrase(prev), ", ".join([*names, "as of today"])
     if not names:
         return None
-    if _FOLLOW["which_one"].search(q.norm) and len(prev.states) == 1 and earlier is not None:
+    comparing = _FOLLOW["which_one"].search(q.norm) or q.has("comparative")
+    if comparing and len(prev.states) == 1 and earlier is not None and earlier.states:
         names = list(dict.fromkeys([*_subject_names(earlier), *names]))
+        if len(names) > 1:
+            step = "" if q.has("joined", "signed", "withdrawal") else _step_word(prev, earlier)
+            if _FOLLOW["which_one"].search(q.norm):
+                return f"{_with_subject(q, names).rstrip(' ?.!')} {step}", ", ".join(names)
+            return f"{q.text.rstrip(' ?.!')} {step} ({' and '.join(names)})", ", ".join(names)
     if q.fact_score >= TREATY_QUESTION or (q.when.is_period and q.has("happenings")):
         return None  # "what does it say about stockpiles", "what happened in 2025": not about the state
     if _FOLLOW["pronoun"].search(q.norm) or _FOLLOW["which_one"].search(q.norm):

@@ -232,6 +232,27 @@ def event_anchored_date(
     ), span
 
 
+_PAIRING = frozenset({"and", "or", "vs", "v", "versus", "n", "nor", "with"})
+
+
+def _with_lowercase_us(ix: FactIndex, found: Found) -> Found:
+    """ "us or russia", "canada and us": a lower-case "us" paired with a state is the United States."""
+    covered = found.covered()
+    states_at = {i for m in found.mentions if m.target.kind == STATE for i in range(m.start, m.end)}
+    targets = ix.entities.exact.get(("united", "states"))
+    if not targets:
+        return found
+    for i, token in enumerate(found.tokens):
+        if token != "us" or i in covered:
+            continue
+        after = i + 2 < len(found.tokens) and found.tokens[i + 1] in _PAIRING and i + 2 in states_at
+        before = i >= 2 and found.tokens[i - 1] in _PAIRING and i - 2 in states_at
+        if after or before:
+            found.mentions.append(Mention(targets[0], i, i + 1, found.original[i]))
+    found.mentions.sort(key=lambda m: m.start)
+    return found
+
+
 def _entities(ix: FactIndex, found: Found) -> tuple[list[State], list[Group]]:
     states: list[State] = []
     groups: list[Group] = []
@@ -384,7 +405,7 @@ def understand(raw: str, today: dt.date, ix: FactIndex, *, truncated: bool = Fal
     """Read ``raw`` (already cleaned) as a question asked on ``today``."""
     text = fold(raw)
     norm = normalize(raw)
-    found = ix.entities.find(raw)
+    found = _with_lowercase_us(ix, ix.entities.find(raw))
     when = find_date(_without_group_names(text, found), today=today)
     states, groups = _entities(ix, found)
     anchor = anchored_date(ix, found, today) if not when.explicit else None

@@ -199,6 +199,12 @@ ROUTES: tuple[Route, ...] = (
         "the peak or lowest count",
     ),
     Route(Intent.FIRST_SIGNATURES, _first_signatures, lists.first_signatures, "the first to sign"),
+    Route(
+        Intent.LIST_SIGNATORIES,
+        lambda q: q.ordinal == -1 and q.has("signed") and q.has("joined"),
+        lists.last_signatory_to_ratify,
+        "the last signatory to ratify",
+    ),
     Route(Intent.NTH, _nth, lists.nth_answer, "the Nth state to join"),
     Route(Intent.EVENT, _no_subject, events.strong_event_answer, "an event described in detail"),
     Route(

@@ -338,3 +338,39 @@ def test_membership_of_a_group_is_not_membership_of_the_convention(
 def test_an_acronym_nobody_listed_is_named_as_unknown(engine) -> None:
     answer = ask(engine, "zorblaxia members in the treaty?")
     assert not answer.matched and "I don't have a list of the members of “zorblaxia”" in answer.text
+
+
+@pytest.mark.parametrize(
+    ("turns", "states", "needle"),
+    [
+        (
+            ["when did lithuania ratify", "and estonia?", "which one was first then"],
+            ["EST", "LTU"],
+            "12 May 2003",
+        ),
+        (["kenya status", "uganda?", "which ratified first"], ["KEN", "UGA"], "25 February 1999"),
+        (["was estonia a party in 2010", "and now?"], ["EST"], "27 December 2025"),
+    ],
+)
+def test_comparisons_and_now_in_follow_ups(engine, turns: list[str], states: list[str], needle: str) -> None:
+    talk = Conversations()
+    for turn in turns:
+        answer = talk.ask(engine, "k", turn, as_of=TODAY)
+    assert sorted(answer.states) == states and needle in answer.text, answer.text
+
+
+@pytest.mark.parametrize(
+    ("question", "states", "needle"),
+    [
+        ("us or russia - either of them in it?", ["USA", "RUS"], "never signed"),
+        ("which state was the last signatory to finally ratify", ["MHL"], "12 March 2025"),
+        ("which state became bound during summer 2025", ["MHL"], "1 September 2025"),
+        ("how many parties on the day it entered into force", [], "45"),
+        ("how many parties when the siem reap revcon opened", [], "164"),
+        ("poland still in on valentines day 2026?", ["POL"], "20 February 2026"),
+        ("how many on easter sunday 2026", [], "161"),
+    ],
+)
+def test_more_ways_of_asking(engine, question: str, states: list[str], needle: str) -> None:
+    answer = ask(engine, question)
+    assert answer.matched and answer.states == states and needle in answer.text, answer.text

@@ -29,6 +29,7 @@ from bot.engine.phrasing import (
     ordinal_suffix,
     plural,
     tense,
+    the,
     yes,
 )
 from bot.engine.question import Question
@@ -804,3 +805,23 @@ def signed_count(ix: FactIndex, ctx: Question) -> Answer:
 def never_list(ix: FactIndex, ctx: Question) -> Answer:
     """The states outside the Convention (or that never signed it) on the date asked."""
     return list_not_parties(ix, ctx, never_signed=ctx.has("signed") and not ctx.has("joined"))
+
+
+def last_signatory_to_ratify(ix: FactIndex, ctx: Question) -> Answer:
+    """The last state that signed in 1997-1999 to go on to ratify, by the date asked."""
+    d = ctx.when.date
+    ratified = [
+        s for s in ix.kb.states.values() if s.signed and s.consent_deposited and s.consent_deposited <= d
+    ]
+    last = max(ratified, key=lambda s: known(s.consent_deposited))
+    waiting = [s for s in ix.kb.states.values() if status_on(s, d) == SIGNATORY]
+    text = (
+        f"The last signatory to ratify was **{the(last)}**: it signed on {format_date(known(last.signed))} and "
+        f"deposited its {last.consent_method} on {format_date(known(last.consent_deposited))}."
+    )
+    text += (
+        f" {plural(len(waiting), 'signatory')} had still not ratified on {format_date(d)}: {names(waiting)}."
+        if waiting
+        else f" No signatory was left without ratifying on {format_date(d)}."
+    )
+    return matched(text, [last], [depositary_citation(ix, [last])], 0.88, I.LIST_SIGNATORIES)
