@@ -19,14 +19,17 @@ def fact_scores(ix: FactIndex, templated: str, norm: str) -> dict[str, float]:
     ):
         fid = ix.fact_questions[index][0]
         fuzzy[fid] = max(fuzzy.get(fid, 0.0), score / 100)
+    weights = keyword_weights(ix, norm)
+    return {fid: 0.5 * fuzzy.get(fid, 0.0) + 0.5 * min(1.0, weights[fid] / 2.0) for fid in weights}
+
+
+def keyword_weights(ix: FactIndex, norm: str) -> dict[str, float]:
+    """How many of each fact's keywords the question uses (longer keywords weigh more)."""
     padded = f" {norm} "
-    scores: dict[str, float] = {}
-    for fid, keywords in ix.fact_keywords.items():
-        weight = sum(
-            1.0 + 0.5 * (k.count(" ")) for k in keywords if f" {k} " in padded or f" {k}s " in padded
-        )
-        scores[fid] = 0.5 * fuzzy.get(fid, 0.0) + 0.5 * min(1.0, weight / 2.0)
-    return scores
+    return {
+        fid: sum(1.0 + 0.5 * (k.count(" ")) for k in keywords if f" {k} " in padded or f" {k}s " in padded)
+        for fid, keywords in ix.fact_keywords.items()
+    }
 
 
 def ranked(scores: dict[str, float]) -> list[str]:

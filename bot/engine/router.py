@@ -18,6 +18,7 @@ from bot.engine.index import FactIndex
 from bot.engine.intents import Intent
 from bot.engine.question import Question
 
+OFF_TOPIC = 0.5  # a treaty fact answers only if at least half of the question's words are about it
 Predicate = Callable[[Question], bool]
 AnswerFn = Callable[[FactIndex, Question], Answer | None]
 
@@ -107,7 +108,7 @@ def _parties_list(q: Question) -> bool:
 
 
 def _fact(q: Question) -> bool:
-    return q.fact is not None and q.fact_score >= 0.45 and q.has("treaty_words") and q.off_topic < 0.5
+    return q.fact is not None and q.fact_score >= 0.45 and q.has("treaty_words") and q.off_topic < OFF_TOPIC
 
 
 ROUTES: tuple[Route, ...] = (
