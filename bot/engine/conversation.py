@@ -145,23 +145,39 @@ def _new_subject(q: Question, prev: Question) -> tuple[str, str]:
     return text, ", ".join(names) + (f", as of {carried}" if carried else "")
 
 
-def _carried_subject(q: Question, prev: Question, earlier: Question | None) -> tuple[str, str] | None:
-    """A question naming no subject: the previous question for a new date, or ``q`` about its subject."""
+def _compared(q: Question, prev: Question, earlier: Question | None) -> tuple[str, str] | None:
+    """ "which one was first" after two questions about one state each: compare the two on the same step."""
+    comparing = _FOLLOW["which_one"].search(q.norm) or q.has("comparative")
+    if not comparing or len(prev.states) != 1 or earlier is None or not earlier.states:
+        return None
+    names = list(dict.fromkeys([*_subject_names(earlier), *_subject_names(prev)]))
+    if len(names) < 2:
+        return None
+    step = "" if q.has("joined", "signed", "withdrawal") else _step_word(prev, earlier)
+    if _FOLLOW["which_one"].search(q.norm):
+        return f"{_with_subject(q, names).rstrip(' ?.!')} {step}", ", ".join(names)
+    return f"{q.text.rstrip(' ?.!')} {step} ({' and '.join(names)})", ", ".join(names)
+
+
+def _redated(q: Question, prev: Question) -> tuple[str, str] | None:
+    """ "and in 2024?", "and now?": the previous question for another date."""
     names = _subject_names(prev)
     if q.when.explicit and _only_ellipsis(q):
         return _replace_date(prev, q), ", ".join([*names, f"as of {q.when.label}"])
     if prev.when.explicit and _only_ellipsis(q) and mentions_now(q.text):
         return _without_date_phrase(prev), ", ".join([*names, "as of today"])
-    if not names:
-        return None
-    comparing = _FOLLOW["which_one"].search(q.norm) or q.has("comparative")
-    if comparing and len(prev.states) == 1 and earlier is not None and earlier.states:
-        names = list(dict.fromkeys([*_subject_names(earlier), *names]))
-        if len(names) > 1:
-            step = "" if q.has("joined", "signed", "withdrawal") else _step_word(prev, earlier)
-            if _FOLLOW["which_one"].search(q.norm):
-                return f"{_with_subject(q, names).rstrip(' ?.!')} {step}", ", ".join(names)
-            return f"{q.text.rstrip(' ?.!')} {step} ({' and '.join(names)})", ", ".join(names)
+    return None
+
+
+def _carried_subject(q: Question, prev: Question, earlier: Question | None) -> tuple[str, str] | None:
+    """A question naming no subject: the previous question for a new date, or ``q`` about its subject."""
+    names = _subject_names(prev)
+    redated = _redated(q, prev)
+    if redated is not None or not names:
+        return redated
+    compared = _compared(q, prev, earlier)
+    if compared is not None:
+        return compared
     if q.fact_score >= TREATY_QUESTION or (q.when.is_period and q.has("happenings")):
         return None  # "what does it say about stockpiles", "what happened in 2025": not about the state
     if _FOLLOW["pronoun"].search(q.norm) or _FOLLOW["which_one"].search(q.norm):
