@@ -396,6 +396,33 @@ _GRAMMAR: list[tuple[str, re.Pattern[str], Parser]] = [
     ),
     ("yesterday", re.compile(_PREFIX + r"\b(yesterday|tomorrow)\b"), lambda g, t: (_named_day(g[0], t),) * 2),
 ]
+_MONTH_WORD = re.compile(r"\b" + _MONTH + r"\b")
+_DIGIT = re.compile(r"\d")
+_HOLIDAY_WORD = re.compile(_HOLIDAY)
+# What each grammar row needs to find in a question before it is worth trying.
+_NEEDS: dict[str, re.Pattern[str]] = {
+    "range": _DIGIT,
+    "iso": _DIGIT,
+    "dmy": _DIGIT,
+    "mdy": _DIGIT,
+    "ymd": _DIGIT,
+    "slash": _DIGIT,
+    "holiday_year": _HOLIDAY_WORD,
+    "holiday_rel": _HOLIDAY_WORD,
+    "holiday": _HOLIDAY_WORD,
+    "part": _DIGIT,
+    "season": re.compile(_SEASON),
+    "season_rel": re.compile(_SEASON),
+    "month": _MONTH_WORD,
+    "dm": _MONTH_WORD,
+    "md": _MONTH_WORD,
+    "month_only": _MONTH_WORD,
+    "decade": re.compile(r"\d0s\b"),
+    "year": _DIGIT,
+    "ago": re.compile(r"\b(ago|back|earlier|before now)\b"),
+    "relunit": re.compile(r"\b(year|month|week)\b"),
+    "yesterday": re.compile(r"\b(yesterday|tomorrow)\b"),
+}
 _NOW = re.compile(
     r"\b(now|currently|current|still|yet|today|presently|at present|at the moment|right now|as of today|these days|anymore|any more)\b"
 )
@@ -459,6 +486,8 @@ def find_date(text: str, *, today: dt.date) -> DateQuery:
     if not _HINT.search(text):
         return DateQuery(date=today, start=None, label=format_date(today), explicit=False)
     for kind, pattern, parse in _GRAMMAR:
+        if not _NEEDS[kind].search(text):
+            continue
         for match in pattern.finditer(text):
             has_prefix = kind != "range"
             groups = match.groups()[1:] if has_prefix else match.groups()

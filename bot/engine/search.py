@@ -7,6 +7,7 @@ Documents and questions become bags of word stems; states named in either become
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 from collections import Counter
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ from bot.facts.records import Event, KnowledgeBase
 _SUFFIXES = ("ations", "ation", "als", "al", "ings", "ing", "ies", "ied", "ed", "es", "s")
 
 
+@functools.lru_cache(maxsize=8192)
 def stem(word: str) -> str:
     """A crude English stem: "transfers", "transferred" and "transferring" all become "transfer"."""
     for suffix in _SUFFIXES:
