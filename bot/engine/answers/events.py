@@ -119,6 +119,8 @@ def strong_event_answer(ix: FactIndex, q: Question) -> Answer | None:
     """An event the question describes in its own words (not the words of intents like "joined" or "how
     many"), before any list answers: "what did the UN secretary general say"."""
     own = [t for t in query_tokens(ix, q) if not is_cue(ix, t) and not t.startswith("@")]
+    if not own or (len(set(own)) < STRONG_WORDS + 1 and (q.states or q.groups)):
+        return None  # with a state named, only three or more words of its own describe an event
     within = None
     if q.when.explicit and q.when.is_period and q.when.start is not None:
         within = (q.when.start, q.when.end or q.when.date)
