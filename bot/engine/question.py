@@ -194,6 +194,19 @@ _IN_FORCE_DAY = re.compile(
 EVENT_ANCHOR_SCORE = 0.7
 
 
+_CLAUSE_WORDS = frozenset(
+    "who which what how when where did do does has have had is are was were will can".split()
+)
+
+
+def _up_to_next_clause(words: list[str]) -> list[str]:
+    """ "joint statement who has left" → "joint statement": the anchor ends where the question resumes."""
+    for i, word in enumerate(words):
+        if word in _CLAUSE_WORDS:
+            return words[:i]
+    return words
+
+
 def event_anchored_date(
     ix: FactIndex, found: Found, today: dt.date
 ) -> tuple[DateQuery, tuple[int, int]] | None:
@@ -211,8 +224,8 @@ def event_anchored_date(
     match = _EVENT_ANCHOR.search(norm)
     if match is None:
         return None
-    word, phrase = match.group(1), match.group(2).split()
-    stop = _LEX.words["stopwords"]
+    word, phrase = match.group(1), _up_to_next_clause(match.group(2).split())
+    stop = _LEX.words["stopwords"] | _LEX.words["chat"]
     tokens = [ix.search.fold(w) for w in phrase if w not in stop]
     hits = ix.search.search(tokens, limit=1)
     if not hits or hits[0].score < EVENT_ANCHOR_SCORE or len(hits[0].matched) < 2:

@@ -205,7 +205,7 @@ def test_conversations_are_kept_apart_by_key(engine) -> None:
 
 
 @pytest.mark.parametrize(
-    ("name", "least_right", "most_wrong"), [("tuning.yaml", 0.97, 3), ("tuning2.yaml", 0.8, 15)]
+    ("name", "least_right", "most_wrong"), [("tuning.yaml", 0.97, 3), ("tuning2.yaml", 0.8, 16)]
 )
 def test_tuning_sets(
     engine, capsys: pytest.CaptureFixture[str], name: str, least_right: float, most_wrong: int

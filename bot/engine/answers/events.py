@@ -7,10 +7,12 @@ from bot.engine.citations import event_citation
 from bot.engine.dates import format_date
 from bot.engine.entities import STATE
 from bot.engine.index import FactIndex, is_cue
+from bot.engine.lexicon import lexicon
 from bot.engine.question import Question
 from bot.engine.search import Hit
 
 CLEAR_SCORE = 0.55
+_FILLERS = lexicon().words["chat"] | lexicon().words["neutral"]
 CLEAR_MARGIN = 0.12
 
 
@@ -19,7 +21,7 @@ def query_tokens(ix: FactIndex, q: Question) -> list[str]:
     the words of its date are left out (the date filters the events instead)."""
     covered = q.found.covered() | _date_token_indexes(q) | _anchor_indexes(q)
     tokens = [f"@{m.target.codes[0]}" for m in q.found.mentions if m.target.kind == STATE and m.target.codes]
-    stop = ix.search.stopwords
+    stop = ix.search.stopwords | _FILLERS
     for i, word in enumerate(q.found.tokens):
         if i in covered or word in stop or len(word) < 2 or word.isdigit():
             continue
@@ -60,13 +62,32 @@ def _within_period(ix: FactIndex, q: Question, tokens: list[str], names: set[str
     return hits[:1] if len(words) >= 2 or set(words) & names else []
 
 
+NAMED_SCORE = 0.3
+
+
+def _named(hits: list[Hit], names: set[str]) -> list[Hit] | None:
+    """When the question names someone or something rare ("Duda", "Hegseth"), the events that name it decide:
+    the best of them if it stands clear of the next, or the two if they tie (None: no name matched)."""
+    named = [h for h in hits if set(h.matched) & names]
+    if not named:
+        return None
+    best = named[0]
+    if best.score < NAMED_SCORE:
+        return []
+    rivals = [h for h in named[1:] if best.score - h.score < CLEAR_MARGIN]
+    return [best, *rivals[:1]]
+
+
 def _clear(hits: list[Hit], names: set[str]) -> list[Hit]:
     """The hits that clearly answer: a high score, and either two matched words or one rare name."""
+    named = _named(hits, names)
+    if named is not None:
+        return named
     if not hits or hits[0].score < CLEAR_SCORE:
         return []
     words = [t for t in hits[0].matched if not t.startswith("@")]
     states = [t for t in hits[0].matched if t.startswith("@")]
-    if not words or (len(words) < 2 and not states and not (set(words) & names)):
+    if not words or (len(words) < 2 and not states):
         return []  # one ordinary word, or a state's name alone, is not a match
     best = hits[0]
     close = [h for h in hits[1:] if best.score - h.score < CLEAR_MARGIN]
