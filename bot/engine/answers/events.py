@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from bot.engine.answer import Answer, matched
 from bot.engine.citations import event_citation
 from bot.engine.dates import format_date
@@ -112,9 +114,7 @@ def _with_same_day_kind(ix: FactIndex, hits: list[Hit]) -> list[Hit]:
 
 def event_answer(ix: FactIndex, q: Question) -> Answer | None:
     """The event (or two) the question is about, when the match is clear; None otherwise."""
-    names = {ix.search.fold(w.lower()) for w in q.unknown} | {
-        ix.search.fold(w) for w in q.found.tokens if w in ix.domain_words and not ix.entities.is_ordinary(w)
-    }
+    names = _names(ix, q)
     tokens = query_tokens(ix, q)
     hits = (
         _on_the_day(ix, q)
@@ -136,24 +136,34 @@ STRONG_WORDS = 2
 FACT_MARGIN = 0.2
 
 
+def _names(ix: FactIndex, q: Question) -> set[str]:
+    """Search keys of the names in the question: words nothing else understood, and rare words of the facts."""
+    return {ix.search.fold(w.lower()) for w in q.unknown} | {
+        ix.search.fold(w) for w in q.found.tokens if w in ix.domain_words and not ix.entities.is_ordinary(w)
+    }
+
+
+def _period(q: Question) -> tuple[dt.date, dt.date] | None:
+    if q.when.explicit and q.when.is_period and q.when.start is not None:
+        return q.when.start, q.when.end or q.when.date
+    return None
+
+
+def _strong(hit: Hit, q: Question, names: set[str], within: tuple[dt.date, dt.date] | None) -> bool:
+    """Whether the best hit describes the question's event well enough to answer before any list."""
+    needed = STRONG_WORDS + (1 if q.states or q.groups else 0)
+    enough = len(hit.matched) >= needed or bool(within and set(hit.matched) & names)
+    return hit.score >= STRONG_SCORE and enough and hit.score >= q.fact_score + FACT_MARGIN
+
+
 def strong_event_answer(ix: FactIndex, q: Question) -> Answer | None:
     """An event the question describes in its own words (not the words of intents like "joined" or "how
     many"), before any list answers: "what did the UN secretary general say"."""
     own = [t for t in query_tokens(ix, q) if not is_cue(ix, t) and not t.startswith("@")]
     if not own or (len(set(own)) < STRONG_WORDS + 1 and (q.states or q.groups)):
         return None  # with a state named, only three or more words of its own describe an event
-    within = None
-    if q.when.explicit and q.when.is_period and q.when.start is not None:
-        within = (q.when.start, q.when.end or q.when.date)
+    within = _period(q)
     hits = ix.search.search(own, limit=3, within=within)
-    if not hits or hits[0].score < STRONG_SCORE:
+    if not hits or not _strong(hits[0], q, _names(ix, q), within):
         return None
-    names = {ix.search.fold(w.lower()) for w in q.unknown} | {
-        ix.search.fold(w) for w in q.found.tokens if w in ix.domain_words and not ix.entities.is_ordinary(w)
-    }
-    needed = STRONG_WORDS + (1 if q.states or q.groups else 0)
-    if len(hits[0].matched) < needed and not (within and set(hits[0].matched) & names):
-        return None
-    if hits[0].score < q.fact_score + FACT_MARGIN:
-        return None  # a treaty fact matches about as well: the fact route answers
     return event_answer(ix, q)
