@@ -29,6 +29,7 @@ class FactIndex:
             (s.entry_into_force for s in kb.states.values() if s.entry_into_force), default=None
         )
         self.adopted_on = min((e.date for e in kb.events if e.kind == "adopted"), default=None)
+        self.opened_on = min((e.date for e in kb.events if e.kind == "opened_for_signature"), default=None)
         self.ambiguous_names: dict[str, tuple[str, ...]] = _ambiguous_names(kb)
         self.events_by_state: dict[str, list[Event]] = _events_by_state(kb)
         self.fact_questions: list[tuple[str, str]] = [

@@ -189,3 +189,21 @@ def in_count_sentence(phrase: str, count: int, total: int, be: str, day: dt.date
     if count == total and total > 1:
         return f"All {phrase} {are} States Parties on {format_date(day)}."
     return f"Of the {phrase}, **{count}** {are if count != 1 else be} {'States Parties' if count != 1 else 'a State Party'} on {format_date(day)}."
+
+
+def months_between(start: dt.date, end: dt.date) -> str:
+    """ "six months" for 27 June → 27 December; the count of whole months otherwise, in words up to twelve."""
+    months = (end.year - start.year) * 12 + end.month - start.month - (1 if end.day < start.day else 0)
+    words = "zero one two three four five six seven eight nine ten eleven twelve".split()
+    count = words[months] if 0 <= months < len(words) else str(months)
+    return f"{count} month{'' if months == 1 else 's'}"
+
+
+def signature_window(ix: FactIndex) -> str:
+    """When the Convention was open for signature, from the dated events and the states' records."""
+    if ix.opened_on is None or ix.in_force_from is None:
+        return ""
+    return (
+        f" It was open for signature from {format_date(ix.opened_on)} until it entered into force on "
+        f"{format_date(ix.in_force_from)}; since then states join by accession."
+    )

@@ -28,6 +28,7 @@ from bot.engine.phrasing import (
     names,
     ordinal_suffix,
     plural,
+    signature_window,
     tense,
     the,
     yes,
@@ -265,11 +266,7 @@ def count_signatories(ix: FactIndex, ctx: Question) -> Answer:
     d = ctx.when.date
     states = list(ix.kb.states.values())
     signers = [s for s in states if s.signed and s.signed <= d]
-    text = (
-        f"**{len(signers)}** states had signed the Convention by {format_date(d)}. It was open for "
-        "signature from 3 December 1997 until it entered into force on 1 March 1999; since then states join "
-        "by accession."
-    )
+    text = f"**{len(signers)}** states had signed the Convention by {format_date(d)}." + signature_window(ix)
     unratified = [s for s in signers if not (s.consent_deposited and s.consent_deposited <= d)]
     withdrew = [s for s in signers if s.withdrawal_effective and s.withdrawal_effective <= d]
     if withdrew:
@@ -439,6 +436,15 @@ def count_changes(ix: FactIndex, start: dt.date, end: dt.date) -> list[str]:
     return out
 
 
+def _no_earlier_withdrawals(ix: FactIndex, gone: list[State]) -> str:
+    """ "These were the first withdrawals in the Convention's history", when the records show none before."""
+    first = min((known(s.withdrawal_notified) for s in gone), default=None)
+    earlier = [
+        s for s in ix.kb.states.values() if s.withdrawal_notified and first and s.withdrawal_notified < first
+    ]
+    return "\nThese were the first withdrawals in the Convention's history." if first and not earlier else ""
+
+
 def list_withdrawn(ix: FactIndex, ctx: Question) -> Answer:
     """Every state that has withdrawn or is withdrawing by the date; within a period, those whose
     withdrawal took effect or was notified then."""
@@ -466,7 +472,7 @@ def _withdrawn_by(ix: FactIndex, ctx: Question) -> Answer:
         + (f", {len(done)} of them already out" if done else "")
         + ":\n"
         + withdrawn_lines(ix, gone, d, today)
-        + "\nThese were the first withdrawals in the Convention's history."
+        + _no_earlier_withdrawals(ix, gone)
         + not_withdrawn_note(ix, d)
     )
     citations = [depositary_citation(ix, gone)]
@@ -689,7 +695,7 @@ def first_signatures(ix: FactIndex, ctx: Question) -> Answer:
         f"The Convention opened for signature in Ottawa on {format_date(opening)}: {len(first_day)} states "
         f"signed that day and {len(in_ottawa)} in Ottawa over the two days. The "
         f"depositary's list does not order same-day signatures. In all, {len(signers)} states signed before "
-        "signature closed when the Convention entered into force on 1 March 1999."
+        f"signature closed when the Convention entered into force on {format_date(known(ix.in_force_from))}."
     )
     if ratified_first:
         text += " " + names(ratified_first) + " also ratified on the opening day."
@@ -729,7 +735,10 @@ def nth_answer(ix: FactIndex, ctx: Question) -> Answer:
     else:
         text, chosen = _same_day_text(ix, n, same_day, first_pos)
     if n == 40 or (first_pos <= 40 < first_pos + len(same_day)):
-        text += " Under Article 17, the 40th deposit brought the Convention into force on 1 March 1999."
+        text += (
+            f" Under Article 17, the 40th deposit brought the Convention into force on "
+            f"{format_date(known(ix.in_force_from))}."
+        )
     asked = [s for s in ctx.states if s in ranked]
     text += _asked_positions(asked, chosen, ranked)
     citations = [depositary_citation(ix, chosen)]

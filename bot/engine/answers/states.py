@@ -25,6 +25,7 @@ from bot.engine.phrasing import (
     be_not,
     cap,
     happens,
+    months_between,
     names,
     state_scope_decline,
     tense,
@@ -231,7 +232,8 @@ def withdrawal_text(
         text = (
             f"{yes(ctx)}{name} deposited its instrument of withdrawal on "
             f"{format_date(state.withdrawal_notified)}, and "
-            f"the withdrawal {effect_verb} effect on {format_date(known(state.withdrawal_effective))}, six months later "
+            f"the withdrawal {effect_verb} effect on {format_date(known(state.withdrawal_effective))}, "
+            f"{months_between(known(state.withdrawal_notified), known(state.withdrawal_effective))} later "
             "(Article 20(3))."
         )
         if code == WITHDRAWN:
