@@ -357,6 +357,12 @@ def _typo_of_known(ix: FactIndex, word: str) -> bool:
     return hit is not None
 
 
+def _capitalised_name(found: Found, i: int) -> bool:
+    """A capitalised word inside a sentence ("did Tusk sign"): a name, even when it is also an English word."""
+    original = found.original[i] if i < len(found.original) else ""
+    return i > 0 and original[:1].isupper() and original[1:].islower() and len(original) > 2
+
+
 def unknown_words(ix: FactIndex, found: Found, date_words: frozenset[str] = frozenset()) -> tuple[str, ...]:
     """Words that carry meaning and that nothing understood: not a name found, not ordinary English,
     not a word of the fact base or the lexicon, not part of the date, and not a typo of one of those
@@ -372,7 +378,10 @@ def unknown_words(ix: FactIndex, found: Found, date_words: frozenset[str] = froz
             or any(ch.isdigit() for ch in word)
         ):
             continue
-        if word in ix.domain_words or ix.entities.is_ordinary(word) or _typo_of_known(ix, word):
+        if word in ix.domain_words:
+            continue
+        named = _capitalised_name(found, i)
+        if not named and (ix.entities.is_ordinary(word) or _typo_of_known(ix, word)):
             continue
         unknown.append(found.original[i] if i < len(found.original) else word)
     return tuple(dict.fromkeys(unknown))

@@ -95,8 +95,16 @@ class EventSearch:
                 continue
             score = sum(self.idf[t] for t in common) / total
             hits.append(Hit(event, score, tuple(sorted(common))))
-        # Equal scores: the event whose kind the question names ("review conference") first, then the earliest.
-        hits.sort(key=lambda h: (-h.score, -len(query & self.kind_words(h.event)), h.event.date))
+        # Equal scores: the event whose kind the question names ("review conference") first, then events of a
+        # named kind (a meeting, a vote) before other ones, then the earliest.
+        hits.sort(
+            key=lambda h: (
+                -h.score,
+                -len(query & self.kind_words(h.event)),
+                h.event.kind == "other",
+                h.event.date,
+            )
+        )
         return hits[:limit]
 
     def kind_words(self, event: Event) -> frozenset[str]:

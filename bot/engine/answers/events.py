@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from bot.engine.answer import Answer, matched
 from bot.engine.citations import event_citation
@@ -65,6 +66,7 @@ def _within_period(ix: FactIndex, q: Question, tokens: list[str], names: set[str
 
 
 NAMED_SCORE = 0.3
+_IDENTIFIER = re.compile(r"(?=.*\d)(?=.*[a-z])[a-z0-9]+")  # "22msp", "c.n.421": names of one thing
 
 
 def _named(hits: list[Hit], names: set[str]) -> list[Hit] | None:
@@ -114,7 +116,7 @@ def _with_same_day_kind(ix: FactIndex, hits: list[Hit]) -> list[Hit]:
 
 def event_answer(ix: FactIndex, q: Question) -> Answer | None:
     """The event (or two) the question is about, when the match is clear; None otherwise."""
-    names = _names(ix, q)
+    names = names_in(ix, q)
     tokens = query_tokens(ix, q)
     hits = (
         _on_the_day(ix, q)
@@ -136,11 +138,19 @@ STRONG_WORDS = 2
 FACT_MARGIN = 0.2
 
 
-def _names(ix: FactIndex, q: Question) -> set[str]:
-    """Search keys of the names in the question: words nothing else understood, and rare words of the facts."""
-    return {ix.search.fold(w.lower()) for w in q.unknown} | {
-        ix.search.fold(w) for w in q.found.tokens if w in ix.domain_words and not ix.entities.is_ordinary(w)
+def names_in(ix: FactIndex, q: Question) -> set[str]:
+    """Search keys of the names in the question (not its states or date): words nothing else understood, rare
+    words of the facts ("Hegseth"), and identifiers ("22MSP")."""
+    skip = q.found.covered() | _date_token_indexes(q) | _anchor_indexes(q)
+    free = [w for i, w in enumerate(q.found.tokens) if i not in skip]
+    rare = {
+        ix.search.fold(w)
+        for w in free
+        if w.isalpha() and len(w) > 3 and w in ix.domain_words and not ix.entities.is_ordinary(w)
     }
+    return (
+        {ix.search.fold(w.lower()) for w in q.unknown} | rare | {w for w in free if _IDENTIFIER.fullmatch(w)}
+    )
 
 
 def _period(q: Question) -> tuple[dt.date, dt.date] | None:
@@ -164,6 +174,6 @@ def strong_event_answer(ix: FactIndex, q: Question) -> Answer | None:
         return None  # with a state named, only three or more words of its own describe an event
     within = _period(q)
     hits = ix.search.search(own, limit=3, within=within)
-    if not hits or not _strong(hits[0], q, _names(ix, q), within):
+    if not hits or not _strong(hits[0], q, names_in(ix, q), within):
         return None
     return event_answer(ix, q)

@@ -10,7 +10,7 @@ from typing import Protocol
 
 import bot.engine.intents as I
 from bot.engine.answer import Answer, Citation, decline, matched
-from bot.engine.answers.events import event_answer
+from bot.engine.answers.events import event_answer, names_in
 from bot.engine.citations import (
     depositary_citation,
     event_citation,
@@ -584,6 +584,12 @@ def _state_intent(ctx: Question) -> tuple[str, float] | Answer:
     return intent, confidence
 
 
+def _names_beyond_the_states(ix: FactIndex, ctx: Question) -> bool:
+    """Whether the question names someone or something besides its states ("Hegseth", "22MSP")."""
+    state_words = {ix.search.fold(w) for m in ctx.found.mentions for w in m.text.lower().split()}
+    return bool(names_in(ix, ctx) - state_words)
+
+
 def state_question(ix: FactIndex, ctx: Question) -> Answer:
     """One or more named states: status, signature, joining, withdrawal or timeline, for the date asked."""
     if ctx.has("not_in_fact_base") and not ctx.has("withdrawal"):
@@ -593,6 +599,10 @@ def state_question(ix: FactIndex, ctx: Question) -> Answer:
             suggestions=[f"Is {s.name} a party?" for s in ctx.states[:3]],
             intent="out_of_scope",
         )
+    if _names_beyond_the_states(ix, ctx):
+        event = event_answer(ix, ctx)
+        if event is not None:
+            return event  # "what did Hegseth sign": the event, not the state's signature
     reading = _state_intent(ctx)
     if isinstance(reading, Answer):
         event = event_answer(ix, ctx)
