@@ -631,7 +631,8 @@ def joined_in_period(ix: FactIndex, ctx: Question) -> Answer:
             f"• {s.name}: {s.consent_method} deposited {format_date(known(s.consent_deposited))}, bound from "
             f"{format_date(known(s.entry_into_force))}"
         )
-    extra = [s for s in bound if s not in deposited]
+    deposited_codes = {s.iso3 for s in deposited}
+    extra = [s for s in bound if s.iso3 not in deposited_codes]
     if extra:
         lines.append(
             "Also bound during that period, having deposited earlier: "
@@ -739,7 +740,8 @@ def nth_answer(ix: FactIndex, ctx: Question) -> Answer:
             f" Under Article 17, the 40th deposit brought the Convention into force on "
             f"{format_date(known(ix.in_force_from))}."
         )
-    asked = [s for s in ctx.states if s in ranked]
+    ranked_codes = {s.iso3 for s in ranked}
+    asked = [s for s in ctx.states if s.iso3 in ranked_codes]
     text += _asked_positions(asked, chosen, ranked)
     citations = [depositary_citation(ix, chosen)]
     for state in chosen:
