@@ -113,6 +113,7 @@ class Fact:
     quote: str = ""
     questions: tuple[str, ...] = ()
     keywords: tuple[str, ...] = ()
+    topics: tuple[str, ...] = ()  # what the fact is about beyond its article, e.g. armed_conflict
 
 
 @dataclass(frozen=True, slots=True)

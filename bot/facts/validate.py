@@ -121,6 +121,7 @@ FACT_KEYS = {
     "quote": False,
     "questions": False,
     "keywords": False,
+    "topics": False,
 }
 META_KEYS = {"title": False, "reviewed": True, "depositary_source": True, "treaty_source": True}
 ISO3 = re.compile(r"^[A-Z]{3}$")
@@ -697,6 +698,7 @@ def _load_facts(col: _Collector, sources: dict[str, Source]) -> dict[str, Fact]:
             quote=" ".join(str(item.get("quote") or "").split()),
             questions=tuple(str(q) for q in item.get("questions") or []),
             keywords=tuple(str(k) for k in item.get("keywords") or []),
+            topics=tuple(str(t) for t in item.get("topics") or []),
         )
     return facts
 

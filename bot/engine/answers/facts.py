@@ -27,7 +27,7 @@ def article_answer(ix: FactIndex, ctx: Question) -> Answer:
         return decline("The Convention has 22 articles; ask about one of them. " + SCOPE_HINT, intent=I.FACT)
     fact = facts[0]
     if number == 20 and ctx.has("armed_conflict"):
-        fact = next((f for f in facts if "armed" in f.id), fact)
+        fact = next((f for f in facts if "armed_conflict" in f.topics), fact)
     return fact_answer(ix, fact, ctx, confidence=0.95)
 
 
