@@ -11,7 +11,7 @@ import functools
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from rapidfuzz import fuzz, process
+from rapidfuzz import fuzz, process, utils
 from rapidfuzz.distance import OSA
 
 from bot.engine.vocabulary import COMMON_WORDS
@@ -19,6 +19,7 @@ from bot.facts.records import KnowledgeBase
 from bot.textnorm import case_tokens, normalize
 
 STATE = "state"
+SUGGEST_SCORE = 50
 GROUP = "group"
 AMBIGUOUS = "ambiguous"
 PLACE = "place"
@@ -374,3 +375,24 @@ class EntityIndex:
                 word, self.name_choices, scorer=fuzz.ratio, score_cutoff=70, limit=3
             ):
                 found.near_misses.append((word, iso3, score))
+
+    def resolve_state(self, text: str) -> str | None:
+        """The ISO code a short text names: an ISO code itself, or the first state found in it."""
+        if text.upper() in self.state_names:
+            return text.upper()
+        found = self.find(text)
+        return next((m.target.codes[0] for m in found.mentions if m.target.kind == STATE), None)
+
+    def suggest_states(self, text: str, *, limit: int = 25) -> list[tuple[str, str]]:
+        """``(iso3, name)`` for the states a partial or misspelt name may mean: names that start with it first,
+        then the closest by fuzzy score (for autocomplete and "did you mean")."""
+        names = self.state_names
+        if not text:
+            return sorted(names.items(), key=lambda kv: kv[1])[:limit]
+        lowered = text.lower()
+        prefix = sorted(
+            (kv for kv in names.items() if kv[1].lower().startswith(lowered)), key=lambda kv: kv[1]
+        )
+        fuzzy = process.extract(text, names, scorer=fuzz.WRatio, processor=utils.default_process, limit=limit)
+        ordered = prefix + [(iso3, name) for name, score, iso3 in fuzzy if score >= SUGGEST_SCORE]
+        return list(dict.fromkeys(ordered))[:limit]

@@ -8,8 +8,6 @@ import io
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 
-from rapidfuzz import fuzz, process, utils
-
 from bot import __version__
 from bot.clock import today_utc
 from bot.engine.answer import Answer, Citation
@@ -112,14 +110,10 @@ class CommandReplies:
 
     def resolve_state(self, text: str) -> tuple[str | None, list[str]]:
         """The ISO code ``text`` names (autocomplete is only a hint), or None with suggestions."""
-        text = clean(text)[:100]
-        engine = self.store.engine
-        found = engine.entities.find(text)
-        states = [m.target.codes[0] for m in found.mentions if m.target.kind == "state"]
-        if text.upper() in engine.kb.states:
-            return text.upper(), []
-        if states:
-            return states[0], []
+        entities = self.store.engine.entities
+        code = entities.resolve_state(clean(text)[:100])
+        if code is not None:
+            return code, []
         return None, [name for name, _ in self.state_choices(text)[:3]]
 
     def state_choices(self, current: str) -> list[tuple[str, str]]:
@@ -128,29 +122,12 @@ class CommandReplies:
         key = (self.store.kb.content_hash, current.lower())
         cached = self._choices.get(key)
         if cached is None:
-            cached = self._state_choices(current)
+            suggested = self.store.engine.entities.suggest_states(current, limit=AUTOCOMPLETE_LIMIT)
+            cached = [(name[:CHOICE_NAME_LIMIT], iso3) for iso3, name in suggested]
             if len(self._choices) > 4096:
                 self._choices.clear()
             self._choices[key] = cached
         return list(cached)
-
-    def _state_choices(self, current: str) -> list[tuple[str, str]]:
-        names = {iso3: state.name for iso3, state in self.store.kb.states.items()}
-        if not current:
-            ordered = sorted(names.items(), key=lambda kv: kv[1])[:AUTOCOMPLETE_LIMIT]
-        else:
-            lowered = current.lower()
-            prefix = sorted(
-                (kv for kv in names.items() if kv[1].lower().startswith(lowered)), key=lambda kv: kv[1]
-            )
-            fuzzy = process.extract(
-                current, names, scorer=fuzz.WRatio, processor=utils.default_process, limit=AUTOCOMPLETE_LIMIT
-            )
-            ordered = prefix + [(iso3, name) for name, score, iso3 in fuzzy if score >= 50]
-        seen: dict[str, str] = {}
-        for iso3, name in ordered:
-            seen.setdefault(iso3, name)
-        return [(name[:CHOICE_NAME_LIMIT], iso3) for iso3, name in list(seen.items())[:AUTOCOMPLETE_LIMIT]]
 
     def status(self, state: str, *, as_of: dt.date | None = None, public: bool = False) -> Reply:
         iso3, suggestions = self.resolve_state(state)
