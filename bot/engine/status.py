@@ -6,15 +6,28 @@ import bisect
 import datetime as dt
 from collections import Counter
 from collections.abc import Iterable
+from enum import StrEnum
 
 from bot.facts.records import State
 
-PARTY = "party"
-PENDING_ENTRY_INTO_FORCE = "pending_entry_into_force"
-SIGNATORY = "signatory"
-WITHDRAWAL_PENDING = "withdrawal_pending"
-WITHDRAWN = "withdrawn"
-NON_PARTY = "non_party"
+
+class Status(StrEnum):
+    """A state's standing on a date (``states --json`` prints these codes)."""
+
+    PARTY = "party"
+    PENDING_ENTRY_INTO_FORCE = "pending_entry_into_force"
+    SIGNATORY = "signatory"
+    WITHDRAWAL_PENDING = "withdrawal_pending"
+    WITHDRAWN = "withdrawn"
+    NON_PARTY = "non_party"
+
+
+PARTY = Status.PARTY
+PENDING_ENTRY_INTO_FORCE = Status.PENDING_ENTRY_INTO_FORCE
+SIGNATORY = Status.SIGNATORY
+WITHDRAWAL_PENDING = Status.WITHDRAWAL_PENDING
+WITHDRAWN = Status.WITHDRAWN
+NON_PARTY = Status.NON_PARTY
 STATUSES = (PARTY, WITHDRAWAL_PENDING, PENDING_ENTRY_INTO_FORCE, SIGNATORY, WITHDRAWN, NON_PARTY)
 STATES_PARTIES = (PARTY, WITHDRAWAL_PENDING)
 
@@ -28,7 +41,7 @@ LABELS = {
 }
 
 
-def status_on(state: State, date: dt.date) -> str:
+def status_on(state: State, date: dt.date) -> Status:
     """The status code of ``state`` on ``date``, computed from its dates alone."""
     if state.withdrawal_effective and state.withdrawal_effective <= date:
         return WITHDRAWN

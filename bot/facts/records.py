@@ -14,6 +14,7 @@ import json
 import typing
 from collections.abc import Callable, Mapping
 from dataclasses import MISSING, Field, dataclass, field, fields
+from enum import StrEnum
 from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
@@ -24,6 +25,54 @@ CONFIDENCE_LEVELS = ("high", "medium", "low")
 
 IN_LINK_TABLE: Mapping[str, object] = {"column": False}
 """Field metadata: the field is kept in a link table of its own, not in a column."""
+
+
+class AliasKind(StrEnum):
+    """What kind of other name an alias is."""
+
+    OFFICIAL = "official"
+    FORMER = "former"
+    ABBREVIATION = "abbreviation"
+    COMMON = "common"
+    DEMONYM = "demonym"
+    AMBIGUOUS = "ambiguous"
+    NAME = "name"
+    INSTITUTION = "institution"
+
+
+class PlaceKind(StrEnum):
+    """Why a place is not a state that can join."""
+
+    PART_OF_STATE = "part_of_state"
+    TERRITORY = "territory"
+    DISPUTED = "disputed"
+    NOT_LISTED = "not_listed"
+    REGION = "region"
+    FICTIONAL = "fictional"
+
+
+class EventKind(StrEnum):
+    """What a dated event is."""
+
+    ADOPTED = "adopted"
+    OPENED_FOR_SIGNATURE = "opened_for_signature"
+    ENTERED_INTO_FORCE = "entered_into_force"
+    SIGNATURE = "signature"
+    RATIFICATION = "ratification"
+    ACCESSION = "accession"
+    ACCEPTANCE = "acceptance"
+    APPROVAL = "approval"
+    SUCCESSION = "succession"
+    WITHDRAWAL_ANNOUNCED = "withdrawal_announced"
+    WITHDRAWAL_REASON = "withdrawal_reason"
+    WITHDRAWAL_PARLIAMENT_VOTE = "withdrawal_parliament_vote"
+    WITHDRAWAL_LAW_SIGNED = "withdrawal_law_signed"
+    WITHDRAWAL_NOTIFIED = "withdrawal_notified"
+    WITHDRAWAL_EFFECTIVE = "withdrawal_effective"
+    MEETING_OF_STATES_PARTIES = "meeting_of_states_parties"
+    REVIEW_CONFERENCE = "review_conference"
+    POLICY_CHANGE = "policy_change"
+    OTHER = "other"
 
 
 @dataclass(frozen=True, slots=True)

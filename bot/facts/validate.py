@@ -21,11 +21,14 @@ from bot.facts.records import (
     CONFIDENCE_LEVELS,
     CONSENT_METHODS,
     Alias,
+    AliasKind,
     Event,
+    EventKind,
     Fact,
     Group,
     KnowledgeBase,
     Place,
+    PlaceKind,
     Source,
     State,
 )
@@ -74,30 +77,10 @@ EVENT_COLUMNS = {
     "confidence": True,
 }
 PLACE_COLUMNS = {"name": True, "kind": True, "parent": False, "note": True}
-ALIAS_KINDS = ("official", "former", "abbreviation", "common", "demonym", "ambiguous", "name", "institution")
+ALIAS_KINDS = tuple(AliasKind)
 ALIAS_CONTEXTS = ("", "needs_context", "case_sensitive")
-PLACE_KINDS = ("part_of_state", "territory", "disputed", "not_listed", "region", "fictional")
-EVENT_KINDS = (
-    "adopted",
-    "opened_for_signature",
-    "entered_into_force",
-    "signature",
-    "ratification",
-    "accession",
-    "acceptance",
-    "approval",
-    "succession",
-    "withdrawal_announced",
-    "withdrawal_reason",
-    "withdrawal_parliament_vote",
-    "withdrawal_law_signed",
-    "withdrawal_notified",
-    "withdrawal_effective",
-    "meeting_of_states_parties",
-    "review_conference",
-    "policy_change",
-    "other",
-)
+PLACE_KINDS = tuple(PlaceKind)
+EVENT_KINDS = tuple(EventKind)
 GROUP_KEYS = {
     "id": True,
     "name": True,

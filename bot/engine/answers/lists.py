@@ -45,7 +45,7 @@ from bot.engine.status import (
 )
 from bot.facts.records import Event, Group, State
 
-_GROUP_TITLES = {
+_GROUP_TITLES: dict[str, str] = {
     PARTY: "State Party",
     WITHDRAWAL_PENDING: "State Party, withdrawal pending",
     WITHDRAWN: "Withdrawn",
@@ -607,6 +607,15 @@ def bound_in_period(ix: FactIndex, ctx: Question) -> Answer:
     return matched("\n".join(lines), bound, [depositary_citation(ix, bound)], 0.85, I.RECENT)
 
 
+def _nobody_joined(ix: FactIndex, ctx: Question, start: dt.date) -> Answer:
+    """No deposit in the period: say so, and name the one before it."""
+    last = [s for s in ix.by_consent if known(s.consent_deposited) < start][-1:]
+    text = f"No state ratified or acceded during {ctx.when.label}."
+    if last:
+        text += f" The previous one was {last[0].name}, on {format_date(known(last[0].consent_deposited))}."
+    return matched(text, last, [depositary_citation(ix, last)], 0.8, I.RECENT)
+
+
 def joined_in_period(ix: FactIndex, ctx: Question) -> Answer:
     """The states that deposited an instrument within a period (or became bound, when that is asked)."""
     if ctx.has("became_party"):
@@ -615,13 +624,7 @@ def joined_in_period(ix: FactIndex, ctx: Question) -> Answer:
     deposited = [s for s in ix.by_consent if start <= known(s.consent_deposited) <= end]
     bound = [s for s in ix.kb.states.values() if s.entry_into_force and start <= s.entry_into_force <= end]
     if not deposited and not bound:
-        last = [s for s in ix.by_consent if known(s.consent_deposited) < start][-1:]
-        text = f"No state ratified or acceded during {ctx.when.label}."
-        if last:
-            text += (
-                f" The previous one was {last[0].name}, on {format_date(known(last[0].consent_deposited))}."
-            )
-        return matched(text, last, [depositary_citation(ix, last)], 0.8, I.RECENT)
+        return _nobody_joined(ix, ctx, start)
     lines = [
         f"{plural(len(deposited), 'state')} joined (deposited an instrument) during {ctx.when.label}"
         + (":" if deposited else ".")
