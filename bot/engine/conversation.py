@@ -39,6 +39,7 @@ class Turn:
     question: Question
     at: float
     earlier: Question | None = None
+    noted: frozenset[str] = frozenset()
 
 
 def _subject_names(q: Question) -> list[str]:
@@ -214,11 +215,13 @@ class Conversations:
         """Answer ``text`` as the next question of the conversation under ``key``."""
         turn = self.last(key)
         previous = turn.question if turn else None
+        noted = turn.noted if turn else frozenset()
         answer, question = engine.follow_up(
-            text, previous=previous, earlier=turn.earlier if turn else None, as_of=as_of
+            text, previous=previous, earlier=turn.earlier if turn else None, as_of=as_of, noted=noted
         )
         if question is not None and answer.matched:
-            self._turns[key] = Turn(question, self.clock(), earlier=previous)
+            shown = noted | {code for code in answer.states if "Note:" in answer.text}
+            self._turns[key] = Turn(question, self.clock(), earlier=previous, noted=frozenset(shown))
             self._turns.move_to_end(key)
             while len(self._turns) > self.limit:
                 self._turns.popitem(last=False)

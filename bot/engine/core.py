@@ -80,6 +80,7 @@ class Engine:
         previous: Question | None,
         earlier: Question | None = None,
         as_of: dt.date | None = None,
+        noted: frozenset[str] = frozenset(),
     ) -> tuple[Answer, Question | None]:
         """Answer ``text`` as a follow-up of ``previous``: what it leaves out is taken from there."""
         today = as_of or self.clock()
@@ -91,7 +92,7 @@ class Engine:
             resolved = self.understand(rewritten[0], as_of=today)
             if resolved is not None:
                 q = replace(resolved, carried=rewritten[1])
-        return self.answer_question(q), q
+        return self.answer_question(replace(q, noted=noted)), q
 
     def answer(self, query: Query) -> Answer:
         """Answer a structured query (from a slash command): no English is parsed."""

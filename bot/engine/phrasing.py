@@ -207,3 +207,9 @@ def signature_window(ix: FactIndex) -> str:
         f" It was open for signature from {format_date(ix.opened_on)} until it entered into force on "
         f"{format_date(ix.in_force_from)}; since then states join by accession."
     )
+
+
+def first_sentence(text: str) -> str:
+    """The text up to its first full stop followed by a space (or all of it)."""
+    head, dot, _ = text.partition(". ")
+    return head + "." if dot else text

@@ -81,7 +81,10 @@ class Question:
     count_target: str = ""
     unknown: tuple[str, ...] = field(default=())
     anchor_tokens: tuple[int, int] | None = None
-    unlisted_group: str = ""  # a group the fact base has no member list for ("the Quad")  # the words of a date anchored on a record or an event
+    unlisted_group: str = ""
+    noted: frozenset[str] = (
+        frozenset()
+    )  # states whose long note this conversation has already shown  # a group the fact base has no member list for ("the Quad")  # the words of a date anchored on a record or an event
     off_topic: float = 0.0  # the share of the question's content words that name nothing the engine knows
     carried: str = ""
 

@@ -392,3 +392,13 @@ def test_more_ways_of_asking(engine, question: str, states: list[str], needle: s
 def test_names_beside_a_state_are_not_ignored(engine, question: str, intent: str, needle: str) -> None:
     answer = ask(engine, question)
     assert answer.intent == intent and needle in answer.text, answer.text
+
+
+def test_a_long_note_is_shown_in_full_once_per_conversation(engine) -> None:
+    talk = Conversations()
+    first = talk.ask(engine, "k", "is ukraine a party", as_of=TODAY)
+    again = talk.ask(engine, "k", "and in 2026?", as_of=TODAY)
+    assert "no suspension clause" in first.text
+    assert "(as noted above)" in again.text and "no suspension clause" not in again.text
+    alone = engine.ask("was ukraine a party in 2026", as_of=TODAY)
+    assert "no suspension clause" in alone.text

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Container, Iterable
 from dataclasses import replace
 from typing import Protocol
 
@@ -24,6 +24,7 @@ from bot.engine.phrasing import (
     SCOPE_HINT,
     be_not,
     cap,
+    first_sentence,
     happens,
     months_between,
     names,
@@ -111,7 +112,7 @@ def status_text(
         now_code = status_on(state, today)
         if now_code != code:
             text += f" Today ({format_date(today)}) {NOW_PHRASES[now_code]}."
-    text += notes(ix, state, d, compact=compact)
+    text += notes(ix, state, d, compact=compact, seen=ctx.noted)
     return text, state_event_citations(ix, state, kinds={"withdrawal_notified", "withdrawal_effective"})
 
 
@@ -135,14 +136,16 @@ def period_changes(ix: FactIndex, state: State, ctx: Question) -> str:
     return f" During {ctx.when.label} it " + "; ".join(inside) + "."
 
 
-def notes(ix: FactIndex, state: State, d: dt.date, *, compact: bool) -> str:
-    """The record's note: for a state that took steps to leave, from the first step; else when not certain."""
+def notes(ix: FactIndex, state: State, d: dt.date, *, compact: bool, seen: Container[str] = ()) -> str:
+    """The record's note: for a state that took steps to leave, from the first step; else when not certain.
+    A note already shown in the conversation (``seen``) is cut to its first sentence."""
     if not state.note:
         return ""
     steps = steps_without_notice(ix, state, dt.date.max)
     if (steps and d < steps[0].date) or (not steps and state.confidence == "high"):
         return ""
-    return f" _Note: {state.note}_" if compact else f"\n> Note: {state.note}"
+    note = first_sentence(state.note) + " (as noted above)" if state.iso3 in seen else state.note
+    return f" _Note: {note}_" if compact else f"\n> Note: {note}"
 
 
 def signed_text(
@@ -177,7 +180,7 @@ def signed_text(
     else:
         text = f"No. {name} has never signed or joined the Convention."
     text += withdrawal_suffix(ix, state, d, today)
-    text += notes(ix, state, d, compact=compact)
+    text += notes(ix, state, d, compact=compact, seen=ctx.noted)
     return text, []
 
 
@@ -206,7 +209,7 @@ def joined_text(
     else:
         text = f"{name} has never joined the Convention: it has neither signed nor acceded."
     text += withdrawal_suffix(ix, state, d, today)
-    text += notes(ix, state, d, compact=compact)
+    text += notes(ix, state, d, compact=compact, seen=ctx.noted)
     return text, []
 
 
@@ -254,7 +257,7 @@ def withdrawal_text(
         text = (
             f"No. {name} has not withdrawn under Article 20 and {be} still a **State Party**: it took steps "
             "towards leaving, but the depositary records no instrument of withdrawal from it."
-            + notes(ix, state, d, compact=compact)
+            + notes(ix, state, d, compact=compact, seen=ctx.noted)
         )
         return text, state_event_citations(ix, state, kinds={"withdrawal_notified", "withdrawal_reason"})
     elif code in (PARTY, PENDING_ENTRY_INTO_FORCE):
@@ -275,7 +278,7 @@ def withdrawal_text(
         )
         if state.signed:
             text += f" It signed on {format_date(state.signed)} but did not ratify."
-    text += notes(ix, state, d, compact=compact)
+    text += notes(ix, state, d, compact=compact, seen=ctx.noted)
     return text, state_event_citations(ix, state, kinds={"withdrawal_notified", "withdrawal_effective"})
 
 
