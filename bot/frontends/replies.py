@@ -84,7 +84,7 @@ class CommandReplies:
         return Reply(
             body=answer.text,
             sources=list(answer.citations),
-            footer=self._footer(answer, on) if answer.matched else "",
+            footer=self._footer(answer, on) if answer.matched and answer.citations else "",
             ephemeral=not answer.matched or not public,
             suggestions=list(answer.suggestions),
             answer=answer,
