@@ -201,6 +201,8 @@ def _count(word: str) -> int:
 def _shift(day: dt.date, unit: str, n: int) -> dt.date:
     """``day`` moved ``n`` units back (negative n: forward)."""
     unit = unit.rstrip("s")
+    if unit == "decade":
+        unit, n = "year", n * 10
     if unit == "day":
         return day - dt.timedelta(days=n)
     if unit == "week":
@@ -385,6 +387,24 @@ _GRAMMAR: list[tuple[str, re.Pattern[str], Parser]] = [
         lambda g, t: (dt.date(int(g[0]), 1, 1), dt.date(int(g[0]), 12, 31)),
     ),
     (
+        "past_n",
+        re.compile(
+            r"\b(?:in|over|during|for|within)?\s*(?:the\s+)?(?:past|last|previous)\s+" + _COUNT + r"\s+"
+            r"(days?|weeks?|months?|years?|decades?)\b"
+        ),
+        lambda g, t: (_shift(t, g[1], _count(g[0])), t),
+    ),
+    (
+        "past_unit",
+        re.compile(r"\b(?:in|over|during|within)\s+the\s+(?:past|last)\s+(year|month|week|decade)\b"),
+        lambda g, t: (_shift(t, g[0], 1), t),
+    ),
+    (
+        "in_n",
+        re.compile(r"\bin\s+" + _COUNT + r"\s+(days?|weeks?|months?|years?)(?:\s+time)?\b"),
+        lambda g, t: (_shift(t, g[1], -_count(g[0])),) * 2,
+    ),
+    (
         "ago",
         re.compile(_PREFIX + r"\b" + _COUNT + r"\s+" + _UNIT + r"\s+(?:ago|back|earlier|before now)\b"),
         lambda g, t: (_shift(t, g[1], _count(g[0])),) * 2,
@@ -396,6 +416,7 @@ _GRAMMAR: list[tuple[str, re.Pattern[str], Parser]] = [
     ),
     ("yesterday", re.compile(_PREFIX + r"\b(yesterday|tomorrow)\b"), lambda g, t: (_named_day(g[0], t),) * 2),
 ]
+_NO_PREFIX = frozenset({"range", "past_n", "past_unit", "in_n"})
 _MONTH_WORD = re.compile(r"\b" + _MONTH + r"\b")
 _DIGIT = re.compile(r"\d")
 _HOLIDAY_WORD = re.compile(_HOLIDAY)
@@ -420,6 +441,9 @@ _NEEDS: dict[str, re.Pattern[str]] = {
     "decade": re.compile(r"\d0s\b"),
     "year": _DIGIT,
     "ago": re.compile(r"\b(ago|back|earlier|before now)\b"),
+    "past_n": re.compile(r"\b(past|last|previous)\b"),
+    "past_unit": re.compile(r"\b(past|last)\b"),
+    "in_n": re.compile(r"\bin\s+\S+\s+(days?|weeks?|months?|years?)\b"),
     "relunit": re.compile(r"\b(year|month|week)\b"),
     "yesterday": re.compile(r"\b(yesterday|tomorrow)\b"),
 }
@@ -477,7 +501,7 @@ _HINT = re.compile(
     r"valentine|halloween|easter|good friday|thanksgiving|independence|fourth of july|bastille|canada day|"
     r"un day|saints day|women s day|mine awareness|"
     r"tomorrow|\bago\b|\bback\b|earlier|before now|last|this|next|past|previous|coming|spring|summer|autumn|"
-    r"fall|winter|\d0s\b"
+    r"fall|winter|decade|\d0s\b"
 )
 
 
@@ -489,7 +513,7 @@ def find_date(text: str, *, today: dt.date) -> DateQuery:
         if not _NEEDS[kind].search(text):
             continue
         for match in pattern.finditer(text):
-            has_prefix = kind != "range"
+            has_prefix = kind not in _NO_PREFIX
             groups = match.groups()[1:] if has_prefix else match.groups()
             try:
                 start, end = parse(groups, today)

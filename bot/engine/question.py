@@ -172,13 +172,18 @@ def anchored_date(
     for mention in found.mentions:
         if mention.target.kind not in (STATE, GROUP) or mention.start == 0 or mention.end >= len(tokens):
             continue
-        word, verb = tokens[mention.start - 1], tokens[mention.end]
+        before = (
+            mention.start - 2
+            if tokens[mention.start - 1] == "the" and mention.start >= 2
+            else mention.start - 1
+        )
+        word, verb = tokens[before], tokens[mention.end]
         field_name = next((f for pattern, f in _ANCHOR_VERBS if pattern.fullmatch(verb)), "")
         anchor = _anchor_day(ix, mention, field_name, word) if word in _ANCHOR_WORDS and field_name else None
         if anchor is None:
             continue
         day, name = anchor
-        span = (mention.start - 1, mention.end + 1)
+        span = (before, mention.end + 1)
         if word == "since" or (word == "after" and _asks_for_many(" ".join(tokens))):
             start = day + dt.timedelta(days=1) if word == "after" else day
             label = f"{format_date(start)} to {format_date(today)} ({word} {name} {verb})"

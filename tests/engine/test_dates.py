@@ -109,3 +109,21 @@ def test_a_day_or_month_without_a_year_is_the_latest_one(text: str, date: str, s
 
 def test_may_the_verb_is_not_a_month() -> None:
     assert not find_date("how many may join", today=TODAY).explicit
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "date"),
+    [
+        ("how many joined in the past 5 years", "2021-11-27", "2026-11-27"),
+        ("how many parties in the last year", "2025-11-27", "2026-11-27"),
+        ("over the past decade", "2016-11-27", "2026-11-27"),
+        ("in the last 2 weeks", "2026-11-13", "2026-11-27"),
+    ],
+)
+def test_the_past_n_units_is_a_period_up_to_today(text: str, start: str, date: str) -> None:
+    found = find_date(text, today=TODAY)
+    assert (found.start, found.date) == (D(start), D(date))
+
+
+def test_in_n_years_is_a_future_day() -> None:
+    assert find_date("will it be a party in 5 years", today=TODAY).date == D("2031-11-27")

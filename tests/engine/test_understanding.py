@@ -402,3 +402,14 @@ def test_a_long_note_is_shown_in_full_once_per_conversation(engine) -> None:
     assert "(as noted above)" in again.text and "no suspension clause" not in again.text
     alone = engine.ask("was ukraine a party in 2026", as_of=TODAY)
     assert "no suspension clause" in alone.text
+
+
+def test_an_anchor_may_name_its_state_with_the(engine) -> None:
+    answer = ask(engine, "Which states joined after the Marshall Islands joined?").to_dict()
+    assert answer["date"] == {"from": "2025-09-02", "to": "2026-11-27"}
+    assert "Tonga" in answer["answer"]
+
+
+def test_is_this_up_to_date_asks_for_the_sources(engine) -> None:
+    answer = ask(engine, "Is this up to date?")
+    assert answer.intent == "sources" and "27 November 2026" in answer.text
