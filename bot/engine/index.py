@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable
 
 from bot.engine.entities import EntityIndex
 from bot.engine.lexicon import lexicon
@@ -108,6 +109,14 @@ def _facts_by_article(kb: KnowledgeBase) -> dict[int, list[Fact]]:
     return by_article
 
 
+def _pattern_words(patterns: Iterable[re.Pattern[str]]) -> set[str]:
+    """The literal words written in regular expressions ("party", "withdr")."""
+    words: set[str] = set()
+    for pattern in patterns:
+        words.update(_LITERAL.findall(_ESCAPE.sub(" ", pattern.pattern)))
+    return words
+
+
 def _domain_words(kb: KnowledgeBase, search: EventSearch) -> frozenset[str]:
     """Every word the engine has a meaning for: in the lexicon, the facts, the events, groups and sources."""
     lex = lexicon()
@@ -120,8 +129,7 @@ def _domain_words(kb: KnowledgeBase, search: EventSearch) -> frozenset[str]:
         words.update(listed)
     words.update(lex.ordinals)
     patterns = (*lex.state_cues.values(), *lex.cues.values(), *lex.router_cues.values(), *lex.guards.values())
-    for pattern in (*patterns, *(p for p, _ in lex.other_treaties)):
-        words.update(_LITERAL.findall(_ESCAPE.sub(" ", pattern.pattern)))
+    words |= _pattern_words((*patterns, *(p for p, _ in lex.other_treaties)))
     texts = [f.title + " " + f.answer + " " + " ".join(f.keywords + f.questions) for f in kb.facts.values()]
     texts += [e.snippet for e in kb.events]
     texts += [g.name + " " + (g.note or "") for g in kb.groups.values()]
@@ -141,10 +149,7 @@ def _intent_patterns() -> list[re.Pattern[str]]:
 
 def _cue_words() -> set[str]:
     """The words of the intent cues ("party", "withdrew", "how many")."""
-    words: set[str] = set()
-    for pattern in _intent_patterns():
-        words.update(_LITERAL.findall(_ESCAPE.sub(" ", pattern.pattern)))
-    return words
+    return _pattern_words(_intent_patterns())
 
 
 def _cue_prefixes() -> set[str]:
@@ -162,9 +167,7 @@ def _topic_words(kb: KnowledgeBase) -> frozenset[str]:
     words: set[str] = set(lex.ordinals)
     for listed in lex.synonyms.values():
         words.update(listed)
-    patterns = (*lex.state_cues.values(), *lex.cues.values(), *lex.router_cues.values())
-    for pattern in patterns:
-        words.update(_LITERAL.findall(_ESCAPE.sub(" ", pattern.pattern)))
+    words |= _pattern_words((*lex.state_cues.values(), *lex.cues.values(), *lex.router_cues.values()))
     for fact in kb.facts.values():
         for text in (fact.title, *fact.keywords, *fact.questions):
             words.update(normalize(text).split())

@@ -35,11 +35,12 @@ _ANCHOR_WORDS = frozenset({"before", "after", "when", "once", "since"})
 class FactMatch:
     """The best treaty fact for a question, worked out the first time a route asks for it."""
 
-    __slots__ = ("_index", "_norm", "_scores", "_templated")
+    __slots__ = ("_best", "_index", "_norm", "_scores", "_templated")
 
     def __init__(self, ix: FactIndex, templated: str, norm: str) -> None:
         self._index, self._templated, self._norm = ix, templated, norm
         self._scores: dict[str, float] | None = None
+        self._best: tuple[Fact | None, float] | None = None
 
     @property
     def scores(self) -> dict[str, float]:
@@ -51,7 +52,9 @@ class FactMatch:
     @property
     def best(self) -> tuple[Fact | None, float]:
         """The best fact and its score."""
-        return best_of(self._index, self.scores)
+        if self._best is None:
+            self._best = best_of(self._index, self.scores)
+        return self._best
 
     @property
     def ranked(self) -> list[str]:
@@ -80,11 +83,9 @@ class Question:
     fact_match: FactMatch | None = None
     count_target: str = ""
     unknown: tuple[str, ...] = field(default=())
-    anchor_tokens: tuple[int, int] | None = None
-    unlisted_group: str = ""
-    noted: frozenset[str] = (
-        frozenset()
-    )  # states whose long note this conversation has already shown  # a group the fact base has no member list for ("the Quad")  # the words of a date anchored on a record or an event
+    date_tokens: frozenset[int] = frozenset()  # positions of the words that name the date (or its anchor)
+    unlisted_group: str = ""  # a group the fact base has no member list for ("the Quad")
+    noted: frozenset[str] = frozenset()  # states whose long note this conversation has already shown
     off_topic: float = 0.0  # the share of the question's content words that name nothing the engine knows
     carried: str = ""
 
@@ -233,8 +234,7 @@ def event_anchored_date(
     if match is None:
         return None
     word, phrase = match.group(1), _up_to_next_clause(match.group(2).split())
-    stop = _LEX.words["stopwords"] | _LEX.words["chat"]
-    tokens = [ix.search.fold(w) for w in phrase if w not in stop]
+    tokens = [ix.search.fold(w) for w in phrase if w not in _LEX.fillers]
     hits = ix.search.search(tokens, limit=1)
     if not hits or hits[0].score < EVENT_ANCHOR_SCORE or len(hits[0].matched) < 2:
         return None
@@ -371,7 +371,7 @@ def _capitalised_name(found: Found, i: int) -> bool:
     return i > 0 and original[:1].isupper() and original[1:].islower() and len(original) > 2
 
 
-def unknown_words(ix: FactIndex, found: Found, date_words: frozenset[str] = frozenset()) -> tuple[str, ...]:
+def unknown_words(ix: FactIndex, found: Found, date_tokens: Container[int] = frozenset()) -> tuple[str, ...]:
     """Words that carry meaning and that nothing understood: not a name found, not ordinary English,
     not a word of the fact base or the lexicon, not part of the date, and not a typo of one of those
     (names, acronyms, topics)."""
@@ -380,7 +380,7 @@ def unknown_words(ix: FactIndex, found: Found, date_words: frozenset[str] = froz
     for i, word in enumerate(found.tokens):
         if (
             i in covered
-            or word in date_words
+            or i in date_tokens
             or len(word) < 3
             or word.isdigit()
             or any(ch.isdigit() for ch in word)
@@ -398,21 +398,21 @@ def unknown_words(ix: FactIndex, found: Found, date_words: frozenset[str] = froz
 def off_topic_share(ix: FactIndex, found: Found) -> float:
     """How much of the question is about things the engine has no words for ("senators", "score")."""
     covered = found.covered()
-    stop = _LEX.words["stopwords"] | _LEX.words["neutral"] | _LEX.words["chat"]
-    content = [w for i, w in enumerate(found.tokens) if i not in covered and w not in stop and w.isalpha()]
+    content = [
+        w for i, w in enumerate(found.tokens) if i not in covered and w not in _LEX.fillers and w.isalpha()
+    ]
     if not content:
         return 0.0
     return sum(1 for w in content if w not in ix.topic_words and stem(w) not in ix.topic_words) / len(content)
 
 
-def _span_words(found: Found, span: tuple[int, int] | None) -> frozenset[str]:
-    return frozenset(found.tokens[span[0] : span[1]]) if span else frozenset()
-
-
-def _date_words(text: str, when: DateQuery) -> frozenset[str]:
-    if when.span is None:
-        return frozenset()
-    return frozenset(normalize(text[when.span[0] : when.span[1]]).split())
+def date_positions(
+    found: Found, text: str, when: DateQuery, anchor: tuple[int, int] | None
+) -> frozenset[int]:
+    """The positions of the words that name the date: its phrase, or a date anchored on a record or event."""
+    words = set(normalize(text[when.span[0] : when.span[1]]).split()) if when.span else set()
+    positions = {i for i, token in enumerate(found.tokens) if token in words}
+    return frozenset(positions | set(range(*anchor) if anchor else ()))
 
 
 def _without_group_names(text: str, found: Found) -> str:
@@ -457,6 +457,7 @@ def understand(raw: str, today: dt.date, ix: FactIndex, *, truncated: bool = Fal
             when, anchor_span = event_anchor
     t = templated(found, when, drop=anchor_span)
     bare = _without_date(text, when)
+    dates = date_positions(found, text, when, anchor_span)
     target = count_target(t)
     article = _LEX.router_cues["article"].search(norm)
     question = Question(
@@ -476,8 +477,8 @@ def understand(raw: str, today: dt.date, ix: FactIndex, *, truncated: bool = Fal
         other_treaty=other_treaty(norm),
         unlisted_group=next((name for pattern, name in _LEX.unlisted_groups if pattern.search(norm)), ""),
         count_target=target,
-        unknown=unknown_words(ix, found, _date_words(text, when) | _span_words(found, anchor_span)),
-        anchor_tokens=anchor_span,
+        unknown=unknown_words(ix, found, dates),
+        date_tokens=dates,
         off_topic=off_topic_share(ix, found),
     )
     if states or groups:

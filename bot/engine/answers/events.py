@@ -15,16 +15,15 @@ from bot.engine.question import Question
 from bot.engine.search import Hit
 
 CLEAR_SCORE = 0.55
-_FILLERS = lexicon().words["chat"] | lexicon().words["neutral"]
 CLEAR_MARGIN = 0.12
 
 
 def query_tokens(ix: FactIndex, q: Question) -> list[str]:
     """The question's meaning-bearing word stems (synonyms folded) and ``@ISO`` for each state named;
     the words of its date are left out (the date filters the events instead)."""
-    covered = q.found.covered() | _date_token_indexes(q) | _anchor_indexes(q)
+    covered = q.found.covered() | q.date_tokens
     tokens = [f"@{m.target.codes[0]}" for m in q.found.mentions if m.target.kind == STATE and m.target.codes]
-    stop = ix.search.stopwords | _FILLERS
+    stop = lexicon().fillers
     for i, word in enumerate(q.found.tokens):
         if i in covered or word in stop or len(word) < 2 or word.isdigit():
             continue
@@ -34,17 +33,6 @@ def query_tokens(ix: FactIndex, q: Question) -> list[str]:
 
 ON_THE_DAY = 6
 WITHIN_SCORE = 0.3
-
-
-def _date_token_indexes(q: Question) -> set[int]:
-    if q.when.span is None:
-        return set()
-    date_words = set(q.text[q.when.span[0] : q.when.span[1]].split())
-    return {i for i, t in enumerate(q.found.tokens) if t in date_words}
-
-
-def _anchor_indexes(q: Question) -> set[int]:
-    return set(range(*q.anchor_tokens)) if q.anchor_tokens else set()
 
 
 def _on_the_day(ix: FactIndex, q: Question) -> list[Hit]:
@@ -141,7 +129,7 @@ FACT_MARGIN = 0.2
 def names_in(ix: FactIndex, q: Question) -> set[str]:
     """Search keys of the names in the question (not its states or date): words nothing else understood, rare
     words of the facts ("Hegseth"), and identifiers ("22MSP")."""
-    skip = q.found.covered() | _date_token_indexes(q) | _anchor_indexes(q)
+    skip = q.found.covered() | q.date_tokens
     free = [w for i, w in enumerate(q.found.tokens) if i not in skip]
     rare = {
         ix.search.fold(w)

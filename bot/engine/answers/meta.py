@@ -14,7 +14,6 @@ _TALK = {kind: frozenset(str(words).split()) for kind, words in _LEX.small_talk.
 _ALL_TALK = frozenset().union(*_TALK.values()) if _TALK else frozenset()
 _MEANT = _ALL_TALK - _TALK.get("filler", frozenset())
 MAX_TALK_WORDS = 8
-TIERS = ("depositary", "official", "monitor", "press", "other")
 
 
 SHORT = 12

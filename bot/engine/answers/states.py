@@ -545,18 +545,14 @@ MAX_STATES = 8
 DECLINE_BELOW = 0.5
 
 
-_FILLERS = _LEX.words["neutral"] | _LEX.words["chat"] | _LEX.words["stopwords"]
-
-
 def _leftover_words(ctx: Question) -> list[str]:
     """Words that are neither a name, part of the date, nor filler: a question about a state that asks
     something more than its standing."""
-    covered = ctx.found.covered() | set(range(*ctx.anchor_tokens) if ctx.anchor_tokens else ())
-    date_words = set(ctx.text[ctx.when.span[0] : ctx.when.span[1]].split()) if ctx.when.span else set()
+    skip = ctx.found.covered() | ctx.date_tokens
     return [
         t
         for i, t in enumerate(ctx.found.tokens)
-        if i not in covered and t not in _FILLERS and t not in date_words and not t.isdigit()
+        if i not in skip and t not in _LEX.fillers and not t.isdigit()
     ]
 
 

@@ -43,6 +43,7 @@ class Lexicon:
     small_talk: dict[str, Any]
     commands: tuple[tuple[str, str], ...]
     synonyms: dict[str, frozenset[str]]
+    fillers: frozenset[str]  # words with no meaning of their own: stopwords, neutral words, chat shorthand
 
 
 def _line_of(text: str, needle: str) -> int:
@@ -122,6 +123,9 @@ def read_lexicon(directory: Path = HERE) -> tuple[Lexicon | None, list[str]]:
         words=word_lists,
         ordinals={str(k): int(v) for k, v in (words.get("ordinals") or {}).items()},
         small_talk=dict(words.get("small_talk") or {}),
+        fillers=frozenset().union(
+            *(word_lists.get(k, frozenset()) for k in ("stopwords", "neutral", "chat"))
+        ),
         synonyms={str(k): frozenset(str(v).split()) for k, v in (words.get("synonyms") or {}).items()},
         commands=tuple((str(k), str(v)) for k, v in (words.get("commands") or {}).items()),
     )
