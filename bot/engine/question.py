@@ -142,12 +142,13 @@ def count_target(text: str) -> str:
     return " ".join(clause.split()[:8])
 
 
-_WHO = re.compile(r"\bwho\b")
-
-
 def _asks_for_many(norm: str) -> bool:
     """ "which states left after …", "how many joined after …": the answer spans the time after the anchor."""
-    return bool(I.HOW_MANY.search(norm) or _LEX.router_cues["strong_list"].search(norm) or _WHO.search(norm))
+    return bool(
+        I.HOW_MANY.search(norm)
+        or _LEX.router_cues["strong_list"].search(norm)
+        or _LEX.router_cues["who"].search(norm)
+    )
 
 
 def _anchor_day(ix: FactIndex, mention: Mention, field_name: str, word: str) -> tuple[dt.date, str] | None:
@@ -196,22 +197,13 @@ def anchored_date(
     return None
 
 
-_EVENT_ANCHOR = re.compile(r"\b(since|after|before|when|during)\s+the\s+((?:[a-z0-9]+\s+){0,5}[a-z0-9]+)")
-_IN_FORCE_DAY = re.compile(
-    r"\b(?:when|the day|on the day|the date)\s+(?:it|the (?:treaty|convention|ban))\s+(?:entered|came|went)\s+into\s+force\b"
-)
 EVENT_ANCHOR_SCORE = 0.7
-
-
-_CLAUSE_WORDS = frozenset(
-    "who which what how when where did do does has have had is are was were will can".split()
-)
 
 
 def _up_to_next_clause(words: list[str]) -> list[str]:
     """ "joint statement who has left" → "joint statement": the anchor ends where the question resumes."""
     for i, word in enumerate(words):
-        if word in _CLAUSE_WORDS:
+        if word in _LEX.words["clause_words"]:
             return words[:i]
     return words
 
@@ -221,7 +213,7 @@ def event_anchored_date(
 ) -> tuple[DateQuery, tuple[int, int]] | None:
     """ "since the joint statement", "after the 22nd meeting": a date anchored on an event in the fact base."""
     norm = " ".join(found.tokens)
-    in_force = _IN_FORCE_DAY.search(norm)
+    in_force = _LEX.router_cues["in_force_day"].search(norm)
     if in_force is not None and ix.in_force_from is not None:
         first = len(norm[: in_force.start()].split())
         day = ix.in_force_from
@@ -230,7 +222,7 @@ def event_anchored_date(
             first,
             first + len(in_force.group(0).split()),
         )
-    match = _EVENT_ANCHOR.search(norm)
+    match = _LEX.router_cues["event_anchor"].search(norm)
     if match is None:
         return None
     word, phrase = match.group(1), _up_to_next_clause(match.group(2).split())
@@ -253,9 +245,6 @@ def event_anchored_date(
     ), span
 
 
-_PAIRING = frozenset({"and", "or", "vs", "v", "versus", "n", "nor", "with"})
-
-
 def _with_lowercase_us(ix: FactIndex, found: Found) -> Found:
     """ "us or russia", "canada and us": a lower-case "us" paired with a state is the United States."""
     covered = found.covered()
@@ -266,8 +255,10 @@ def _with_lowercase_us(ix: FactIndex, found: Found) -> Found:
     for i, token in enumerate(found.tokens):
         if token != "us" or i in covered:
             continue
-        after = i + 2 < len(found.tokens) and found.tokens[i + 1] in _PAIRING and i + 2 in states_at
-        before = i >= 2 and found.tokens[i - 1] in _PAIRING and i - 2 in states_at
+        after = (
+            i + 2 < len(found.tokens) and found.tokens[i + 1] in _LEX.words["pairing"] and i + 2 in states_at
+        )
+        before = i >= 2 and found.tokens[i - 1] in _LEX.words["pairing"] and i - 2 in states_at
         if after or before:
             found.mentions.append(Mention(targets[0], i, i + 1, found.original[i]))
     found.mentions.sort(key=lambda m: m.start)
