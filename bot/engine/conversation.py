@@ -88,13 +88,9 @@ def _with_subject(q: Question, names: list[str]) -> str:
 
 def _only_ellipsis(q: Question) -> bool:
     """Nothing but a subject, a date and words like "and", "what about", "how about"."""
-    covered = q.found.covered()
-    rest = [t for i, t in enumerate(q.found.tokens) if i not in covered]
+    skip = q.found.covered() | q.date_tokens
+    rest = [t for i, t in enumerate(q.found.tokens) if i not in skip]
     text = " ".join(rest)
-    if q.when.span is not None:
-        date_words = set(q.text[q.when.span[0] : q.when.span[1]].split())
-        rest = [t for t in rest if t not in date_words]
-        text = " ".join(rest)
     filler = _LEX.words["follow_up_fillers"]
     return all(t in filler for t in rest) or bool(_FOLLOW["ellipsis"].fullmatch(text))
 

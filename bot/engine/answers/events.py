@@ -54,7 +54,7 @@ def _within_period(ix: FactIndex, q: Question, tokens: list[str], names: set[str
 
 
 NAMED_SCORE = 0.3
-_IDENTIFIER = re.compile(r"(?=.*\d)(?=.*[a-z])[a-z0-9]+")  # "22msp", "c.n.421": names of one thing
+_IDENTIFIER = re.compile(r"(?=.*\d)(?=.*[a-z])[a-z0-9]+")  # "22msp": the name of one thing
 
 
 def _named(hits: list[Hit], names: set[str]) -> list[Hit] | None:

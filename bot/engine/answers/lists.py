@@ -504,10 +504,10 @@ def _withdrawing_within(gone: list[State], start: dt.date, d: dt.date) -> list[S
 
 def _first_notices(ctx: Question, gone: list[State]) -> str:
     """For a question about the first or earliest, a line naming the first to give notice; else empty."""
+    if not ctx.has("first"):
+        return ""
     earliest = min(known(s.withdrawal_notified) for s in gone)
     firsts = [s.name for s in gone if s.withdrawal_notified == earliest]
-    if not re.search(r"\b(first|earliest)\b", ctx.norm):
-        return ""
     return f"The first to give notice {'were' if len(firsts) > 1 else 'was'} {', '.join(firsts)}, on {format_date(earliest)}.\n"
 
 
