@@ -87,6 +87,15 @@ class _Reader:
             out[str(cue)] = self.compile(name, str(cue), pattern)
         return out
 
+    def named_patterns(
+        self, name: str, data: dict[str, Any], key: str
+    ) -> tuple[tuple[re.Pattern[str], str], ...]:
+        """A list of ``{pattern, name}`` entries, compiled."""
+        return tuple(
+            (self.compile(name, str(item.get("name")), item.get("pattern")), str(item.get("name")))
+            for item in data.get(key) or []
+        )
+
     def compile(self, name: str, key: str, pattern: object) -> re.Pattern[str]:
         try:
             return re.compile(str(pattern))
@@ -102,14 +111,6 @@ def read_lexicon(directory: Path = HERE) -> tuple[Lexicon | None, list[str]]:
     intents = reader.load("intents.yaml")
     guards = reader.load("guards.yaml")
     words = reader.load("words.yaml")
-    other = tuple(
-        (reader.compile("guards.yaml", str(item.get("name")), item.get("pattern")), str(item.get("name")))
-        for item in guards.get("other_treaties") or []
-    )
-    unlisted = tuple(
-        (reader.compile("guards.yaml", str(item.get("name")), item.get("pattern")), str(item.get("name")))
-        for item in guards.get("groups_without_a_list") or []
-    )
     word_lists = {str(k): frozenset(str(v).split()) for k, v in words.items() if isinstance(v, str)}
     lexicon = Lexicon(
         state_cues=reader.patterns("intents.yaml", intents, "state_cues"),
@@ -117,8 +118,8 @@ def read_lexicon(directory: Path = HERE) -> tuple[Lexicon | None, list[str]]:
         cues=reader.patterns("intents.yaml", intents, "cues"),
         router_cues=reader.patterns("intents.yaml", intents, "router_cues"),
         exemplars={str(k): [str(x) for x in v] for k, v in (intents.get("exemplars") or {}).items()},
-        other_treaties=other,
-        unlisted_groups=unlisted,
+        other_treaties=reader.named_patterns("guards.yaml", guards, "other_treaties"),
+        unlisted_groups=reader.named_patterns("guards.yaml", guards, "groups_without_a_list"),
         guards=reader.patterns("guards.yaml", guards, "patterns"),
         words=word_lists,
         ordinals={str(k): int(v) for k, v in (words.get("ordinals") or {}).items()},
