@@ -35,7 +35,7 @@ from bot.facts.records import (
 from bot.facts.validate import KnowledgeError, content_hash, load
 from bot.textnorm import normalize
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 _COUNTED_TABLES = ("sources", "states", "aliases", "groups", "events", "facts", "places")
 
 
@@ -166,6 +166,7 @@ def write_database(kb: KnowledgeBase, db_path: Path) -> dict[str, str]:
                     "reviewed": kb.reviewed.isoformat(),
                     "depositary_source": kb.depositary_source,
                     "treaty_source": kb.treaty_source,
+                    "depositary_as_at": iso_or_none(kb.depositary_as_at) or "",
                     "row_counts": json.dumps(counts, sort_keys=True),
                 }
                 db.table("meta").insert_all({"key": k, "value": v} for k, v in meta.items())
@@ -323,6 +324,9 @@ def _read_records(db: sqlite_utils.Database, meta: dict[str, str]) -> KnowledgeB
         places=[from_row(Place, r) for r in db.table("places").rows],
         content_hash=meta["content_hash"],
         built_at=meta["built_at"],
+        depositary_as_at=dt.date.fromisoformat(meta["depositary_as_at"])
+        if meta.get("depositary_as_at")
+        else None,
     )
 
 

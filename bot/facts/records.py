@@ -189,6 +189,7 @@ class KnowledgeBase:
     places: list[Place] = field(default_factory=list)
     content_hash: str = ""
     built_at: str = ""
+    depositary_as_at: dt.date | None = None  # the depositary page's "status as at" date last compared
 
 
 R = TypeVar("R", bound="DataclassInstance")

@@ -106,7 +106,13 @@ FACT_KEYS = {
     "keywords": False,
     "topics": False,
 }
-META_KEYS = {"title": False, "reviewed": True, "depositary_source": True, "treaty_source": True}
+META_KEYS = {
+    "title": False,
+    "reviewed": True,
+    "depositary_source": True,
+    "treaty_source": True,
+    "depositary_as_at": False,
+}
 ISO3 = re.compile(r"^[A-Z]{3}$")
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
@@ -702,21 +708,30 @@ def _load_places(col: _Collector, states: dict[str, State]) -> list[Place]:
     return places
 
 
-def _load_meta(col: _Collector, sources: dict[str, Source], today: dt.date) -> tuple[dt.date, str, str]:
+@dataclass(frozen=True, slots=True)
+class _Meta:
+    reviewed: dt.date = dt.date.min
+    depositary_source: str = ""
+    treaty_source: str = ""
+    depositary_as_at: dt.date | None = None
+
+
+def _meta_date(col: _Collector, name: str, data: dict[str, Any], key: str) -> dt.date | None:
+    raw = data.get(key)
+    if raw is None or isinstance(raw, dt.date):
+        return raw
+    return col.date(name, 1, key, str(raw))
+
+
+def _load_meta(col: _Collector, sources: dict[str, Source], today: dt.date) -> _Meta:
     name = "knowledge.yaml"
     data = _read_yaml(col, name)
     if not isinstance(data, dict):
         if data is not None:
             col.add(name, 1, "expected a mapping")
-        return dt.date.min, "", ""
+        return _Meta()
     _check_keys(col, name, 1, data, META_KEYS)
-    reviewed_raw = data.get("reviewed")
-    reviewed = dt.date.min
-    if isinstance(reviewed_raw, dt.date):
-        reviewed = reviewed_raw
-    elif reviewed_raw is not None:
-        parsed = col.date(name, 1, "reviewed", str(reviewed_raw))
-        reviewed = parsed or dt.date.min
+    reviewed = _meta_date(col, name, data, "reviewed") or dt.date.min
     if reviewed != dt.date.min and (today - reviewed).days > STALE_AFTER_DAYS:
         col.warnings.append(
             f"{col.dir / name}:1: the facts were last reviewed on {reviewed}, "
@@ -725,7 +740,12 @@ def _load_meta(col: _Collector, sources: dict[str, Source], today: dt.date) -> t
     for key in ("depositary_source", "treaty_source"):
         if data.get(key) and data[key] not in sources:
             col.add(name, 1, f"{key} {data[key]!r} does not resolve to any row of sources.csv")
-    return reviewed, str(data.get("depositary_source") or ""), str(data.get("treaty_source") or "")
+    return _Meta(
+        reviewed=reviewed,
+        depositary_source=str(data.get("depositary_source") or ""),
+        treaty_source=str(data.get("treaty_source") or ""),
+        depositary_as_at=_meta_date(col, name, data, "depositary_as_at"),
+    )
 
 
 def validate(knowledge_dir: Path, *, today: dt.date | None = None) -> Report:
@@ -735,7 +755,7 @@ def validate(knowledge_dir: Path, *, today: dt.date | None = None) -> Report:
     if not col.dir.is_dir():
         return Report(None, [f"{col.dir}:0: knowledge directory does not exist"], [])
     sources = _load_sources(col)
-    reviewed, depositary, treaty = _load_meta(col, sources, today)
+    meta = _load_meta(col, sources, today)
     states = _load_states(col, sources)
     aliases = _load_aliases(col, states)
     groups = _load_groups(col, states, sources)
@@ -745,9 +765,10 @@ def validate(knowledge_dir: Path, *, today: dt.date | None = None) -> Report:
     if col.problems:
         return Report(None, col.problems, col.warnings)
     kb = KnowledgeBase(
-        reviewed=reviewed,
-        depositary_source=depositary,
-        treaty_source=treaty,
+        reviewed=meta.reviewed,
+        depositary_source=meta.depositary_source,
+        treaty_source=meta.treaty_source,
+        depositary_as_at=meta.depositary_as_at,
         states=states,
         aliases=aliases,
         groups=groups,
