@@ -25,6 +25,7 @@ class Citation:
     quote: bool = False
     source_id: str = ""
     accessed: bool = False
+    tier: str = ""  # the source's tier: depositary, official, monitor, press or other
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

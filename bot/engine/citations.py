@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 
 from bot.engine.answer import Citation
 from bot.engine.dates import format_date
 from bot.engine.index import FactIndex
-from bot.facts.records import Event, State
+from bot.facts.records import TIER_RANK, Event, State
+from bot.textnorm import normalize
 
 
 def citation(
@@ -24,7 +26,29 @@ def citation(
         snippet=snippet,
         quote=quote,
         source_id=source_id,
+        tier=source.tier,
     )
+
+
+def tidy(text: str, citations: Sequence[Citation]) -> list[Citation]:
+    """The citations best tier first, each source once per snippet, and no snippet shown twice.
+
+    A snippet that only repeats a sentence of the answer, or one an earlier citation already
+    shows, is dropped; the citation itself stays, since the source still backs the answer.
+    """
+    answer = f" {normalize(text)} "
+    seen: set[str] = set()
+    kept: list[Citation] = []
+    ranked = sorted(citations, key=lambda c: TIER_RANK.get(c.tier, len(TIER_RANK)))
+    for c in ranked:
+        key = normalize(c.snippet)
+        if (c.source_id, key) in {(k.source_id, normalize(k.snippet)) for k in kept}:
+            continue
+        if key and not c.quote and (key in seen or f" {key} " in answer):
+            c = replace(c, snippet="")
+        seen.add(key)
+        kept.append(c)
+    return kept
 
 
 def source_citations(ix: FactIndex, source_ids: Iterable[str], *, snippet: str) -> list[Citation]:

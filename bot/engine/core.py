@@ -12,6 +12,7 @@ from dataclasses import replace
 from bot.clock import today_utc
 from bot.engine.answer import Answer, decline, fit
 from bot.engine.answers import direct, meta
+from bot.engine.citations import tidy
 from bot.engine.conversation import rewrite
 from bot.engine.entities import GROUP, STATE
 from bot.engine.index import FactIndex
@@ -117,6 +118,7 @@ class Engine:
                 + f"\n\n_(Your question was cut to {MAX_QUESTION_CHARS} characters.)_"
             )
         answer.text = fit(sentences(answer.text))
+        answer.citations = tidy(answer.text, answer.citations)
         if answer.matched and not answer.citations and answer.intent not in UNCITED_INTENTS:
             answer.matched = False
         return answer

@@ -75,6 +75,19 @@ class EventKind(StrEnum):
     OTHER = "other"
 
 
+class SourceTier(StrEnum):
+    """How much a source can be relied on, best first: citations are shown in this order."""
+
+    DEPOSITARY = "depositary"
+    OFFICIAL = "official"
+    MONITOR = "monitor"
+    PRESS = "press"
+    OTHER = "other"
+
+
+TIER_RANK: Mapping[str, int] = {tier: rank for rank, tier in enumerate(SourceTier)}
+
+
 @dataclass(frozen=True, slots=True)
 class Source:
     id: str
@@ -83,6 +96,7 @@ class Source:
     date: dt.date | None
     url: str
     accessed: dt.date
+    tier: str = SourceTier.OTHER
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,6 +115,7 @@ class State:
     confidence: str
     note: str
     article: str = ""  # "the" for the United States, the Marshall Islands, the Holy See
+    curator_note: str = ""  # research remarks for curators; never shown to readers
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,6 +142,7 @@ class Group:
     joined: tuple[tuple[str, dt.date], ...] = field(default=(), metadata=IN_LINK_TABLE)
     left: tuple[tuple[str, dt.date], ...] = field(default=(), metadata=IN_LINK_TABLE)
     short: str = ""  # how a sentence names the organisation: "NATO", "the EU"
+    curator_note: str = ""
 
     def members_on(self, day: dt.date) -> tuple[str, ...]:
         """The members on ``day``: those that had joined by then and had not yet left."""
@@ -149,6 +165,7 @@ class Event:
     sources: tuple[str, ...] = field(metadata=IN_LINK_TABLE)
     locator: str
     confidence: str
+    curator_note: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,6 +180,12 @@ class Fact:
     questions: tuple[str, ...] = ()
     keywords: tuple[str, ...] = ()
     topics: tuple[str, ...] = ()  # what the fact is about beyond its article, e.g. armed_conflict
+    support: tuple[tuple[str, str], ...] = ()  # (source id, what that source supports)
+    curator_note: str = ""
+
+    def supported_by(self, source_id: str) -> str:
+        """What ``source_id`` supports in this fact, or "" when the fact does not say."""
+        return dict(self.support).get(source_id, "")
 
 
 @dataclass(frozen=True, slots=True)
@@ -230,6 +253,16 @@ def _json_tuple(value: str | None) -> tuple[str, ...]:
     return tuple(json.loads(value)) if value is not None else ()
 
 
+def _json_pairs(value: tuple[tuple[str, str], ...]) -> str:
+    """Pairs of words as a JSON list of two-item lists."""
+    return json.dumps([list(pair) for pair in value])
+
+
+def _pairs_tuple(value: str | None) -> tuple[tuple[str, str], ...]:
+    """A JSON list of pairs as a tuple of pairs; NULL reads as the empty tuple."""
+    return tuple((a, b) for a, b in json.loads(value)) if value else ()
+
+
 @dataclass(frozen=True, slots=True)
 class _Codec:
     """How a field type is stored: the SQLite column type, and the conversions both ways."""
@@ -247,6 +280,7 @@ _CODECS: dict[object, _Codec] = {
     dt.date: _Codec(str, iso_or_none, _day),
     dt.date | None: _Codec(str, iso_or_none, _date),
     tuple[str, ...]: _Codec(str, _json_list, _json_tuple),
+    tuple[tuple[str, str], ...]: _Codec(str, _json_pairs, _pairs_tuple),
 }
 
 
@@ -277,9 +311,13 @@ def _field_value(f: Field[Any], codec: _Codec, value: object) -> object:
 def from_row(cls: type[R], row: Mapping[str, Any]) -> R:
     """The record stored in ``row``, the inverse of :func:`to_row`.
 
-    Fields kept in link tables are taken from ``row`` as they are, or their default when absent.
+    Fields kept in link tables are taken from ``row`` as they are; a field with a default takes it
+    when ``row`` lacks it.
     """
-    values: dict[str, object] = {f.name: _field_value(f, codec, row[f.name]) for f, codec in _columns(cls)}
+    values: dict[str, object] = {
+        f.name: _field_value(f, codec, row[f.name] if f.default is MISSING else row.get(f.name))
+        for f, codec in _columns(cls)
+    }
     for f in fields(cls):
         if f.name not in values:
             values[f.name] = row.get(f.name, f.default if f.default is not MISSING else ())

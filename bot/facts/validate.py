@@ -30,6 +30,7 @@ from bot.facts.records import (
     Place,
     PlaceKind,
     Source,
+    SourceTier,
     State,
 )
 from bot.textnorm import normalize
@@ -63,8 +64,18 @@ STATE_COLUMNS = {
     "confidence": True,
     "note": False,
     "article": False,
+    "curator_note": False,
 }
-SOURCE_COLUMNS = {"id": True, "title": True, "publisher": True, "date": False, "url": True, "accessed": True}
+SOURCE_COLUMNS = {
+    "id": True,
+    "title": True,
+    "publisher": True,
+    "date": False,
+    "url": True,
+    "accessed": True,
+    "tier": False,
+}
+SOURCE_TIERS = tuple(SourceTier)
 ALIAS_COLUMNS = {"alias": True, "iso3": True, "kind": True, "context": False}
 EVENT_COLUMNS = {
     "id": True,
@@ -75,6 +86,7 @@ EVENT_COLUMNS = {
     "sources": True,
     "locator": False,
     "confidence": True,
+    "curator_note": False,
 }
 PLACE_COLUMNS = {"name": True, "kind": True, "parent": False, "note": True}
 ALIAS_KINDS = tuple(AliasKind)
@@ -92,6 +104,7 @@ GROUP_KEYS = {
     "sources": True,
     "note": False,
     "short": False,
+    "curator_note": False,
 }
 GROUP_KINDS = ("region", "organisation", "other")
 FACT_KEYS = {
@@ -105,6 +118,8 @@ FACT_KEYS = {
     "questions": False,
     "keywords": False,
     "topics": False,
+    "support": False,
+    "curator_note": False,
 }
 META_KEYS = {
     "title": False,
@@ -164,9 +179,13 @@ class _Collector:
         self.dir = knowledge_dir
         self.problems: list[str] = []
         self.warnings: list[str] = []
+        self.citing: list[tuple[str, int, tuple[str, ...]]] = []  # (file, line, source ids) of each claim
 
     def add(self, name: str, line: int, message: str) -> None:
         self.problems.append(f"{self.dir / name}:{line}: {message}")
+
+    def warn(self, name: str, line: int, message: str) -> None:
+        self.warnings.append(f"{self.dir / name}:{line}: {message}")
 
     def date(
         self, name: str, line: int, column: str, value: str, *, required: bool = False
@@ -304,11 +323,13 @@ def _source_ids(
     for source_id in ids:
         if source_id not in known:
             col.add(name, line, f"source {source_id!r} does not resolve to any row of sources.csv")
+    col.citing.append((name, line, tuple(ids)))
     return tuple(ids)
 
 
 def _load_sources(col: _Collector) -> dict[str, Source]:
     sources: dict[str, Source] = {}
+    urls: dict[str, str] = {}
     for line, row in _read_csv(col, "sources.csv", SOURCE_COLUMNS):
         if row["id"] in sources:
             col.add("sources.csv", line, f"duplicate source id {row['id']!r}")
@@ -321,6 +342,7 @@ def _load_sources(col: _Collector) -> dict[str, Source]:
             col.add("sources.csv", line, f"url {row['url']!r} is not an http(s) URL")
         date = col.date("sources.csv", line, "date", row["date"])
         accessed = col.date("sources.csv", line, "accessed", row["accessed"], required=True)
+        _check_source(col, line, row, urls)
         if row["id"]:
             sources[row["id"]] = Source(
                 id=row["id"],
@@ -329,8 +351,30 @@ def _load_sources(col: _Collector) -> dict[str, Source]:
                 date=date,
                 url=row["url"],
                 accessed=accessed or dt.date.min,
+                tier=row.get("tier") or SourceTier.OTHER,
             )
     return sources
+
+
+def _check_source(col: _Collector, line: int, row: dict[str, str], urls: dict[str, str]) -> None:
+    """A source names its tier and its date, and no other source has its URL."""
+    name = "sources.csv"
+    if row.get("tier") and row["tier"] not in SOURCE_TIERS:
+        col.add(name, line, f"tier {row['tier'][:40]!r} is not one of {', '.join(SOURCE_TIERS)}")
+    if not row["date"]:
+        col.warn(name, line, f"source {row['id']!r} has no date (its publication or 'as at' date)")
+    url = row["url"].rstrip("/")
+    if url in urls:
+        col.warn(name, line, f"source {row['id']!r} has the same URL as {urls[url]!r}")
+    urls.setdefault(url, row["id"])
+
+
+def _check_weak_claims(col: _Collector, sources: dict[str, Source]) -> None:
+    """Warn about each claim whose only sources are of tier ``other``."""
+    for name, line, ids in col.citing:
+        known = [sources[i] for i in ids if i in sources]
+        if known and all(s.tier == SourceTier.OTHER for s in known):
+            col.warn(name, line, f"only sources of tier 'other' ({', '.join(ids)}); find a better one")
 
 
 def _load_states(col: _Collector, sources: dict[str, Source]) -> dict[str, State]:
@@ -378,6 +422,7 @@ def _load_states(col: _Collector, sources: dict[str, Source]) -> dict[str, State
             locator=row["locator"],
             confidence=row["confidence"],
             note=row["note"],
+            curator_note=row.get("curator_note", ""),
             article=row.get("article", ""),
         )
     return states
@@ -610,6 +655,7 @@ def _load_groups(col: _Collector, states: dict[str, State], sources: dict[str, S
             kind=kind,
             joined=_member_dates(col, name, line, gid, "joined", item.get("joined"), members),
             left=_member_dates(col, name, line, gid, "left", item.get("left"), members),
+            curator_note=str(item.get("curator_note") or ""),
         )
     return groups
 
@@ -664,6 +710,7 @@ def _load_events(col: _Collector, states: dict[str, State], sources: dict[str, S
                     sources=event_sources,
                     locator=row["locator"],
                     confidence=row["confidence"],
+                    curator_note=row.get("curator_note", ""),
                 )
             )
     return events
@@ -688,8 +735,34 @@ def _load_facts(col: _Collector, sources: dict[str, Source]) -> dict[str, Fact]:
             questions=tuple(str(q) for q in item.get("questions") or []),
             keywords=tuple(str(k) for k in item.get("keywords") or []),
             topics=tuple(str(t) for t in item.get("topics") or []),
+            support=_support(col, name, line, item.get("support")),
+            curator_note=str(item.get("curator_note") or ""),
         )
     return facts
+
+
+def _support(col: _Collector, name: str, line: int, value: object) -> tuple[tuple[str, str], ...]:
+    """``support:``: a mapping of the fact's source ids to what each of them supports."""
+    if value is None:
+        return ()
+    if not isinstance(value, dict):
+        col.add(name, line, "support must map source ids to what each source supports")
+        return ()
+    pairs = tuple((str(k), " ".join(str(v).split())) for k, v in value.items() if not str(k).startswith("__"))
+    return pairs
+
+
+def _check_support(col: _Collector, facts: dict[str, Fact]) -> None:
+    """A fact's ``support`` names only the fact's own sources."""
+    for fact in facts.values():
+        for source_id, _ in fact.support:
+            if source_id not in fact.sources:
+                line = next((ln for n, ln, ids in col.citing if n == "facts.yaml" and ids == fact.sources), 1)
+                col.add(
+                    "facts.yaml",
+                    line,
+                    f"fact {fact.id!r} support names {source_id!r}, not one of its sources",
+                )
 
 
 def _load_places(col: _Collector, states: dict[str, State]) -> list[Place]:
@@ -762,6 +835,8 @@ def validate(knowledge_dir: Path, *, today: dt.date | None = None) -> Report:
     events = _load_events(col, states, sources)
     facts = _load_facts(col, sources)
     places = _load_places(col, states)
+    _check_support(col, facts)
+    _check_weak_claims(col, sources)
     if col.problems:
         return Report(None, col.problems, col.warnings)
     kb = KnowledgeBase(

@@ -45,10 +45,11 @@ def test_columns_follow_the_fields_without_link_tables() -> None:
         "confidence",
         "note",
         "article",
+        "curator_note",
     ]
     assert column_types(State)["un_member"] is int
     assert column_types(Fact)["article"] is int
-    assert set(column_types(Group)) == {"id", "name", "kind", "aliases", "note", "short"}
+    assert set(column_types(Group)) == {"id", "name", "kind", "aliases", "note", "short", "curator_note"}
     assert column_types(Place) == {"name": str, "kind": str, "parent": str, "note": str}
 
 
@@ -61,6 +62,10 @@ def test_to_row_converts_dates_flags_and_word_lists() -> None:
     fact = Fact(id="f", title="T", answer="A", sources=("s",), locator="", questions=("why?", "how?"))
     assert to_row(fact)["questions"] == '["why?", "how?"]'
     assert to_row(fact)["keywords"] == "[]"
+    supported = Fact(id="f", title="T", answer="A", sources=("s",), locator="", support=(("s", "B."),))
+    assert to_row(supported)["support"] == '[["s", "B."]]'
+    assert from_row(Fact, {**to_row(supported), "sources": ("s",)}) == supported
+    assert supported.supported_by("s") == "B." and supported.supported_by("t") == ""
 
 
 def test_from_row_is_the_inverse_with_link_fields_supplied() -> None:

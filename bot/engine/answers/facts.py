@@ -40,7 +40,7 @@ def fact_answer(ix: FactIndex, fact: Fact, ctx: Question, *, confidence: float) 
                 ix,
                 source_id,
                 locator=fact.locator if i == 0 else "",
-                snippet=fact.quote if quote else fact.answer.split(". ")[0].rstrip(".") + ".",
+                snippet=fact.quote if quote else fact.supported_by(source_id),
                 quote=quote,
             )
         )
