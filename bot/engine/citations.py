@@ -85,7 +85,9 @@ def record(state: State) -> str:
 
 
 def event_citation(ix: FactIndex, event: Event) -> Citation:
-    return citation(ix, event.sources[0], locator=event.locator, snippet=event.snippet)
+    """The event's best-tier source, with the event's snippet."""
+    best = min(event.sources, key=lambda s: TIER_RANK.get(ix.kb.sources[s].tier, len(TIER_RANK)))
+    return citation(ix, best, locator=event.locator, snippet=event.snippet)
 
 
 def state_event_citations(ix: FactIndex, state: State, *, kinds: set[str]) -> list[Citation]:

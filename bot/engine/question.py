@@ -331,6 +331,7 @@ def _cue_table() -> dict[str, CueTest]:
     """Where each cue is looked for: the normalised words, the templated words or the words counted."""
     table: dict[str, CueTest] = {name: _on(p, "norm") for name, p in _LEX.router_cues.items()}
     table.update({name: _on(p, "norm") for name, p in _LEX.guards.items()})
+    table.update({name: _on(p, "norm") for name, p in _LEX.topic_cues.items()})
     table.update({name: _on(p, "norm") for name, p in _LEX.cues.items()})
     table.update({name: _on(p, "templated") for name, p in _LEX.state_cues.items()})
     table["injection"] = _injection

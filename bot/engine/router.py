@@ -149,6 +149,7 @@ ROUTES: tuple[Route, ...] = (
         declines.unlisted_group,
         "a group the fact base has no member list for",
     ),
+    Route(Intent.FACT, facts.names_a_topic, facts.topic_answer, "a topic that treaty facts declare"),
     Route(
         Intent.EVENT, lambda q: bool(q.unknown), events.event_answer, "words only an event's record explains"
     ),

@@ -362,10 +362,10 @@ def _check_source(col: _Collector, line: int, row: dict[str, str], urls: dict[st
     if row.get("tier") and row["tier"] not in SOURCE_TIERS:
         col.add(name, line, f"tier {row['tier'][:40]!r} is not one of {', '.join(SOURCE_TIERS)}")
     if not row["date"]:
-        col.warn(name, line, f"source {row['id']!r} has no date (its publication or 'as at' date)")
+        col.add(name, line, f"source {row['id']!r} has no date (its publication or 'as at' date)")
     url = row["url"].rstrip("/")
     if url in urls:
-        col.warn(name, line, f"source {row['id']!r} has the same URL as {urls[url]!r}")
+        col.add(name, line, f"source {row['id']!r} has the same URL as {urls[url]!r}")
     urls.setdefault(url, row["id"])
 
 

@@ -150,7 +150,7 @@ def test_malformed_csv_row(knowledge_copy: Path) -> None:
     path = knowledge_copy / "sources.csv"
     with path.open("a", encoding="utf-8") as handle:
         handle.write("broken-row,only three,fields\n")
-    assert any("expected 6 fields, found 3" in p for p in problems(knowledge_copy))
+    assert any("expected 7 fields, found 3" in p for p in problems(knowledge_copy))
 
 
 def test_all_problems_are_reported_at_once(knowledge_copy: Path) -> None:

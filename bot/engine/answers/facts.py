@@ -7,7 +7,9 @@ from bot.engine.answer import Answer, decline, matched
 from bot.engine.citations import (
     citation,
 )
+from bot.engine.factmatch import fact_scores
 from bot.engine.index import FactIndex
+from bot.engine.lexicon import lexicon
 from bot.engine.phrasing import SCOPE_HINT
 from bot.engine.question import Question
 from bot.facts.records import Fact
@@ -55,3 +57,31 @@ def best_fact_answer(ix: FactIndex, ctx: Question) -> Answer | None:
     if ctx.fact is None:
         return None
     return fact_answer(ix, ctx.fact, ctx, confidence=ctx.fact_score)
+
+
+TOPICS = tuple(lexicon().topic_cues)
+"""The topics a question can name that the facts declaring them answer (lexicon ``topic_cues``)."""
+
+
+def names_a_topic(q: Question) -> bool:
+    """Whether the question names a topic that facts declare."""
+    return any(q.has(topic) for topic in TOPICS)
+
+
+def _covers_year(fact: Fact, q: Question) -> bool:
+    """A fact answers a question naming a year only if it speaks of that year."""
+    if not q.when.explicit:
+        return True
+    years = {q.when.date.year, (q.when.start or q.when.date).year}
+    return any(str(year) in fact.answer for year in years)
+
+
+def topic_answer(ix: FactIndex, q: Question) -> Answer | None:
+    """The best of the facts that declare a topic the question names; None when none covers its date."""
+    named = {topic for topic in TOPICS if q.has(topic)}
+    candidates = [f for f in ix.kb.facts.values() if named & set(f.topics) and _covers_year(f, q)]
+    if not candidates:
+        return None
+    scores = fact_scores(ix, q.templated, q.norm)
+    best = max(candidates, key=lambda f: scores.get(f.id, 0.0))
+    return fact_answer(ix, best, q, confidence=0.9)

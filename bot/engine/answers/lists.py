@@ -14,6 +14,7 @@ from bot.engine.answers.states import (
     withdrawn_lines,
 )
 from bot.engine.citations import (
+    citation,
     depositary_citation,
     event_citation,
     source_citations,
@@ -277,7 +278,7 @@ def count_signatories(ix: FactIndex, ctx: Question) -> Answer:
         )
     if unratified:
         text += f" {len(unratified)} of them had not ratified: " + names(unratified) + "."
-    return matched(text, [], [depositary_citation(ix, [])], 0.9, I.COUNT)
+    return _with_header(ix, matched(text, [], [depositary_citation(ix, [])], 0.9, I.COUNT), d)
 
 
 def count_outside(ix: FactIndex, ctx: Question, *, un_only: bool) -> Answer:
@@ -811,9 +812,22 @@ def targeted_count(ix: FactIndex, ctx: Question) -> Answer:
     )
 
 
+HEADER_TOPIC = "depositary_header"  # the fact that says what the depositary's header counts
+
+
 def signed_count(ix: FactIndex, ctx: Question) -> Answer:
     """Who signed, by the date asked."""
     return count_answer(ix, ctx, withdraw=False, signed=True, never=False)
+
+
+def _with_header(ix: FactIndex, answer: Answer, day: dt.date) -> Answer:
+    """The answer, with what the depositary's own header counts when the day is on or after its page."""
+    header = next((f for f in ix.kb.facts.values() if HEADER_TOPIC in f.topics), None)
+    page = ix.kb.sources[ix.kb.depositary_source].date
+    if header and page and day >= page:
+        answer.text += f"\n{header.answer}"
+        answer.citations += [citation(ix, s, snippet=header.supported_by(s)) for s in header.sources]
+    return answer
 
 
 def never_list(ix: FactIndex, ctx: Question) -> Answer:

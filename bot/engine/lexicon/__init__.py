@@ -34,6 +34,7 @@ class Lexicon:
     state_weights: dict[str, float]
     cues: dict[str, re.Pattern[str]]
     router_cues: dict[str, re.Pattern[str]]
+    topic_cues: dict[str, re.Pattern[str]]  # topics answered by the facts that declare them
     exemplars: dict[str, list[str]]
     other_treaties: tuple[tuple[re.Pattern[str], str], ...]
     unlisted_groups: tuple[tuple[re.Pattern[str], str], ...]
@@ -117,6 +118,7 @@ def read_lexicon(directory: Path = HERE) -> tuple[Lexicon | None, list[str]]:
         state_weights={str(k): float(v) for k, v in (intents.get("state_weights") or {}).items()},
         cues=reader.patterns("intents.yaml", intents, "cues"),
         router_cues=reader.patterns("intents.yaml", intents, "router_cues"),
+        topic_cues=reader.patterns("intents.yaml", intents, "topic_cues"),
         exemplars={str(k): [str(x) for x in v] for k, v in (intents.get("exemplars") or {}).items()},
         other_treaties=reader.named_patterns("guards.yaml", guards, "other_treaties"),
         unlisted_groups=reader.named_patterns("guards.yaml", guards, "groups_without_a_list"),
