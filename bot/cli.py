@@ -57,6 +57,15 @@ def _parser() -> argparse.ArgumentParser:
     console = sub.add_parser("console", help="chat with the bot in the terminal, slash commands included")
     console.add_argument("--as-of", type=_date, help="answer as if this date were today")
 
+    depositary = sub.add_parser(
+        "depositary", help="compare the depositary's status page (UNTC XXVI-5, saved HTML) with the facts"
+    )
+    depositary.add_argument("page", help="the saved status page, or '-' to read it from standard input")
+    depositary.add_argument("--json", action="store_true", help="print JSON instead of text")
+    depositary.add_argument(
+        "--write", action="store_true", help="apply the new differences to the knowledge files"
+    )
+
     sub.add_parser("routes", help="list the engine's routes in order of precedence")
     sub.add_parser("run", help="start the Discord bot (needs DISCORD_TOKEN)")
     sync = sub.add_parser("sync", help="register the slash commands with Discord")
@@ -85,6 +94,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     if args.command == "build":
         return _build(knowledge_dir, database)
+    if args.command == "depositary":
+        return _depositary(knowledge_dir, args.page, as_json=args.json, write=args.write)
     if args.command in ("states", "ask", "console", "evaluate"):
         from bot.facts.database import ensure_database
         from bot.facts.validate import KnowledgeError
@@ -156,6 +167,37 @@ def _build(knowledge_dir: Path, database: Path) -> int:
         return 1
     print(f"Built {database}: {meta['row_counts']} (content hash {meta['content_hash'][:12]}).")
     return 0
+
+
+def _depositary(knowledge_dir: Path, page: str, *, as_json: bool, write: bool) -> int:
+    """Exit 0 when the fact base agrees with the page, 1 on new differences (or conflicts left after
+    ``--write``), 2 when the input is not the Convention's status page."""
+    from bot.facts import depositary as dep
+    from bot.facts.validate import KnowledgeError, load
+
+    try:
+        data = sys.stdin.buffer.read() if page == "-" else Path(page).read_bytes()
+        found = dep.read_page(dep.decode(data))
+        kb = load(knowledge_dir)
+    except (OSError, dep.PageError) as exc:
+        print(f"error: {page}: {getattr(exc, 'strerror', None) or exc}", file=sys.stderr)
+        return 2
+    except KnowledgeError as exc:
+        _print_problems(exc.problems)
+        return 1
+    comparison = dep.compare(found, kb)
+    report = dep.write(comparison, kb, knowledge_dir, today=today_utc()) if write else None
+    if as_json:
+        print(json.dumps(comparison.to_dict(), ensure_ascii=False, indent=1))
+    else:
+        print("\n".join(dep.render_text(comparison)))
+    if report is None:
+        return 1 if comparison.new else 0
+    for line in [*report.applied, *report.conflicts, report.refused]:
+        if line:
+            kind = "wrote" if line in report.applied else "not written"
+            print(f"{kind}: {line}", file=sys.stderr)
+    return 1 if report.refused or report.conflicts else 0
 
 
 def _states(database: Path, as_of: dt.date | None, *, as_json: bool) -> int:
