@@ -76,7 +76,7 @@ COMMANDS: tuple[Command, ...] = (
         (Option("article", "Article number, 1 to 22", required=True), PUBLIC),
     ),
     Command("about", "Version, fact-base build, sources and the last reload."),
-    Command("reload", "Admins: re-read, validate and rebuild the fact base."),
+    Command("reload", "Admins: re-read, validate and rebuild the facts."),
 )
 
 

@@ -56,6 +56,13 @@ class Reply:
         return "\n".join(lines)
 
 
+def _compared(as_at: dt.date | None) -> str:
+    """The line that says which depositary page the states were last compared with."""
+    if as_at is None:
+        return "States not yet compared with a depositary status page"
+    return f"States last compared with the depositary status page as at {format_date(as_at)}"
+
+
 class CommandReplies:
     """The logic behind /ask, /status, /withdrawals, /parties, /timeline, /treaty, /about and /reload."""
 
@@ -212,6 +219,7 @@ class CommandReplies:
             f"Ottawa Treaty Bot {__version__}",
             f"Fact base: {kb.content_hash[:12]}, built {kb.built_at or 'unknown'}",
             f"Facts reviewed against the depositary record on {format_date(kb.reviewed)}",
+            _compared(kb.depositary_as_at),
             f"{len(kb.states)} states, {len(kb.aliases)} aliases, {len(kb.groups)} groups, {len(kb.events)} events, "
             f"{len(kb.facts)} treaty facts, {len(kb.sources)} sources",
             f"Answers are computed for {format_date(on)} (UTC) unless a question names another date.",
@@ -227,4 +235,5 @@ class CommandReplies:
 
     async def reload(self, *, user_id: str, user_name: str) -> tuple[Reply, ReloadResult]:
         result = await self.store.reload(user_id=user_id, user_name=user_name)
-        return Reply(body=result.summary(), title="Reload", ephemeral=True), result
+        body = result.summary() + (f"\n{_compared(self.store.kb.depositary_as_at)}" if result.ok else "")
+        return Reply(body=body, title="Reload", ephemeral=True), result

@@ -174,3 +174,59 @@ def test_stale_review_date_warns_without_failing(knowledge_copy: Path) -> None:
 def test_missing_file(knowledge_copy: Path, missing: str) -> None:
     (knowledge_copy / missing).unlink()
     assert any(p.endswith(f"{missing}:0: file is missing") for p in problems(knowledge_copy))
+
+
+def test_a_source_without_a_date_is_an_error(knowledge_copy: Path) -> None:
+    path = knowledge_copy / "sources.csv"
+    edit(path, ",CNN,1997-10-10,", ",CNN,,")
+    line = line_of(path, "cnn-1997,")
+    assert (
+        f"sources.csv:{line}: source 'cnn-1997' has no date (its publication or 'as at' date)"
+        in "\n".join(problems(knowledge_copy))
+    )
+
+
+def test_two_sources_with_one_url_is_an_error(knowledge_copy: Path) -> None:
+    path = knowledge_copy / "sources.csv"
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write(
+            "cnn-copy,Copy,CNN,1997-10-10,http://edition.cnn.com/WORLD/9710/10/nobel.peace/,2026-11-29,press\n"
+        )
+    assert any("source 'cnn-copy' has the same URL as 'cnn-1997'" in p for p in problems(knowledge_copy))
+
+
+def test_an_unknown_tier_is_an_error(knowledge_copy: Path) -> None:
+    edit(knowledge_copy / "sources.csv", "2026-11-27,press\n", "2026-11-27,blog\n")
+    assert any(
+        "tier 'blog' is not one of depositary, official, monitor, press, other" in p
+        for p in problems(knowledge_copy)
+    )
+
+
+def test_a_claim_resting_only_on_tier_other_is_a_warning(knowledge_copy: Path) -> None:
+    path = knowledge_copy / "sources.csv"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(
+        re.sub(r",(depositary|official|monitor|press)$", ",other", text, flags=re.M), encoding="utf-8"
+    )
+    report = validate(knowledge_copy, today=dt.date(2026, 11, 27))
+    assert report.problems == []
+    line = line_of(knowledge_copy / "states.csv", "FRA,France,")
+    assert f"states.csv:{line}: only sources of tier 'other' (untc-xxvi-5); find a better one" in "\n".join(
+        report.warnings
+    )
+
+
+def test_support_names_only_the_facts_own_sources(knowledge_copy: Path) -> None:
+    edit(knowledge_copy / "facts.yaml", "      nobel-1997: The 1997", "      cnn-1997: The 1997")
+    assert any("support names 'cnn-1997', not one of its sources" in p for p in problems(knowledge_copy))
+
+
+def test_curator_notes_and_the_depositary_date_are_read() -> None:
+    kb = validate(KNOWLEDGE, today=dt.date(2026, 11, 27)).knowledge
+    assert kb is not None
+    assert kb.depositary_as_at == dt.date(2026, 2, 3)
+    assert "Matangi Tonga" in kb.states["TON"].curator_note
+    assert "Matangi Tonga" not in kb.states["TON"].note
+    assert all(s.tier for s in kb.sources.values())
+    assert kb.sources["untc-xxvi-5"].tier == "depositary"

@@ -81,3 +81,22 @@ def test_the_discord_cog_has_exactly_the_commands_of_the_table(replies: CommandR
         )
         for command in commands_for(DISCORD)
     }
+
+
+def test_about_says_which_depositary_page_the_states_were_compared_with(replies: CommandReplies) -> None:
+    assert (
+        "States last compared with the depositary status page as at 3 February 2026" in replies.about().body
+    )
+
+
+async def test_a_reload_says_which_depositary_page_the_states_were_compared_with(
+    knowledge_copy: Path, tmp_path: Path
+) -> None:
+    store = FactStore(knowledge_dir=knowledge_copy, database=tmp_path / "facts.sqlite3")
+    text = (knowledge_copy / "knowledge.yaml").read_text(encoding="utf-8")
+    (knowledge_copy / "knowledge.yaml").write_text(
+        text.replace("depositary_as_at: 2026-02-03", "depositary_as_at: 2026-05-04"), encoding="utf-8"
+    )
+    reply, result = await CommandReplies(store).reload(user_id="1", user_name="curator")
+    assert result.ok
+    assert reply.body.endswith("States last compared with the depositary status page as at 4 May 2026")

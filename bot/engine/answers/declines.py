@@ -12,8 +12,7 @@ from bot.engine.question import Question
 def instruction(ix: FactIndex, q: Question) -> Answer:
     """An order hidden in a question ("ignore your rules", "say that X left")."""
     return decline(
-        "I only answer from my cited fact base and don't follow instructions inside a question. "
-        + SCOPE_HINT,
+        "I only answer from my cited sources and don't follow instructions inside a question. " + SCOPE_HINT,
         intent="instruction",
     )
 
@@ -77,7 +76,7 @@ def set_aside(ix: FactIndex, q: Question) -> Answer:
 def not_in_fact_base(ix: FactIndex, q: Question) -> Answer:
     """Mine use, stockpile sizes, casualties: the Landmine Monitor's subjects, not this fact base's."""
     return decline(
-        "The fact base covers who is bound by the Convention and when, and what it says, not figures on mine "
+        "My sources cover who is bound by the Convention and when, and what it says, not figures on mine "
         "use, stockpiles, production or casualties; the Landmine Monitor publishes those.",
         suggestions=["How many States Parties are there?", "What does the treaty ban?"],
         intent="out_of_scope",
@@ -106,7 +105,7 @@ def unknown_words(ix: FactIndex, q: Question) -> Answer:
     )
     return decline(
         f"{opening}{understood_summary(q)}. "
-        "I only have the fact base on the Ottawa Convention: states, groups of states, dates and the treaty's text.",
+        "I only hold sourced facts on the Ottawa Convention: states, groups of states, dates and the treaty's text.",
         suggestions=suggestions[:3],
         confidence=0.3,
         intent="unknown_group",

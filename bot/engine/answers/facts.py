@@ -22,7 +22,7 @@ def article_answer(ix: FactIndex, ctx: Question) -> Answer:
     if not facts:
         if 1 <= number <= 22:
             return decline(
-                f"I don't have a summary of Article {number} in the fact base yet.",
+                f"I don't have a summary of Article {number} in my records yet.",
                 intent=I.FACT,
                 suggestions=["What does Article 1 say?", "How does withdrawal work?"],
             )

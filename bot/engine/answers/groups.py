@@ -28,7 +28,7 @@ def _state_line(ix: FactIndex, group: Group, state: State, day: dt.date) -> str:
     joined = dict(group.joined).get(state.iso3)
     left = dict(group.left).get(state.iso3)
     if state.iso3 not in group.members:
-        return f"{the(state, start=True)} is not a member of {short(group)} in the fact base's list."
+        return f"{the(state, start=True)} is not a member of {short(group)} in the membership list I hold."
     if left and left <= day:
         since = f" (it had joined on {format_date(joined)})" if joined else ""
         return f"{the(state, start=True)} left {short(group)} on {format_date(left)}{since}."
@@ -36,14 +36,14 @@ def _state_line(ix: FactIndex, group: Group, state: State, day: dt.date) -> str:
         return f"{the(state, start=True)} was not yet a member on {format_date(day)}: it joined on {format_date(joined)}."
     if joined:
         return f"{the(state, start=True)} joined {short(group)} on {format_date(joined)}."
-    return f"{the(state, start=True)} is a member of {short(group)}; the fact base records no date for when it joined."
+    return f"{the(state, start=True)} is a member of {short(group)}; my sources record no date for when it joined."
 
 
 def _group_lines(ix: FactIndex, q: Question, group: Group) -> tuple[list[str], list[State]]:
     if q.has("leave_words"):
         left = [(ix.kb.states[c], d) for c, d in group.left]
         if not left:
-            return [f"The fact base records no member leaving {short(group)}."], []
+            return [f"My sources record no member leaving {short(group)}."], []
         return [f"Members that left {short(group)}:"] + [
             f"• {s.name}: {format_date(d)}" for s, d in sorted(left, key=lambda x: x[1])
         ], [s for s, _ in left]
@@ -52,7 +52,7 @@ def _group_lines(ix: FactIndex, q: Question, group: Group) -> tuple[list[str], l
         start, end = q.when.start, q.when.end or q.when.date
         joined = [(s, d) for s, d in joined if start <= d <= end]
     if not joined:
-        return [f"The fact base records no dated accessions to {short(group)} for that."], []
+        return [f"My sources record no dated accessions to {short(group)} for that."], []
     return [f"Members that joined {short(group)} after it was founded, with the day they joined:"] + [
         f"• {s.name}: {format_date(d)}" for s, d in joined
     ], [s for s, _ in joined]

@@ -651,7 +651,7 @@ def events_in_period(ix: FactIndex, ctx: Question) -> Answer:
     start, end = ctx.when.start or ctx.when.date, ctx.when.date
     events = [e for e in ix.kb.events if start <= e.date <= end and e.kind != "withdrawal_reason"]
     if not events:
-        text = f"The fact base records no events during {ctx.when.label}."
+        text = f"My sources record no events during {ctx.when.label}."
         return matched(text, [], [depositary_citation(ix, [])], 0.6, I.TIMELINE)
     key = {
         "withdrawal_notified",

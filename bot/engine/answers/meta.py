@@ -56,7 +56,7 @@ def is_small_talk(q: Question) -> bool:
 def help_answer(ix: FactIndex, q: Question) -> Answer:
     """What the bot can do: its commands and three example questions."""
     lines = [
-        "I answer questions about the Ottawa Mine Ban Convention from a cited fact base. Commands:",
+        "I answer questions about the Ottawa Mine Ban Convention from cited sources. Commands:",
         *(f"• `/{name}`: {desc}" for name, desc in _LEX.commands),
         "Or just ask, for example: “Is Finland still a party?”, “How many States Parties were there on "
         "christmas 2025?”, “Which NATO members never joined?”",
@@ -75,8 +75,8 @@ def sources_answer(ix: FactIndex, q: Question) -> Answer:
         f"They come from {len(kb.sources)} sources; the main ones:"
     ]
     lines += [f"• {s.title} ({s.publisher})" for s in ordered[:4]]
-    lines.append("Every answer cites the sources behind it; `/about` shows the fact base's version.")
-    cites = [citation(ix, s.id, snippet="A source of the fact base.") for s in ordered[:2]]
+    lines.append("Every answer cites the sources behind it; `/about` shows the version of the facts.")
+    cites = [citation(ix, s.id, snippet="One of the sources behind my answers.") for s in ordered[:2]]
     return matched("\n".join(lines), [], cites, 0.95, "sources")
 
 

@@ -321,14 +321,14 @@ def _reason_lead(
         return lead, [event_citation(ix, e) for e in reasons], True
     if not state.withdrawal_notified and not state.consent_deposited:
         status_line, _ = status_text(ix, state, ctx, compact=True)
-        lead = f"{status_line} The fact base records no stated reason for {state.name} staying out" + (
+        lead = f"{status_line} My sources record no stated reason for {state.name} staying out" + (
             "; these are its recorded policy steps:" if events else "."
         )
         return lead, [], False
     if not state.withdrawal_notified:
         status_line, _ = status_text(ix, state, ctx, compact=True)
         return f"{header} has not withdrawn, so there is no withdrawal to explain. {status_line}", [], None
-    return f"{header}: the fact base records no stated reason.", [], True
+    return f"{header}: my sources record no stated reason.", [], True
 
 
 def _timeline_entries(
@@ -360,7 +360,7 @@ def _timeline_block(
             lead = f"{header}, during {ctx.when.label}:"
     if not entries and not why:
         status_line, _ = status_text(ix, state, ctx, compact=True)
-        lead = f"{header}: the fact base records no dated events for it. {status_line}"
+        lead = f"{header}: my sources record no dated events for it. {status_line}"
     return [lead] + [f"• {format_date(day)}: {what}" for day, what in entries]
 
 
@@ -450,7 +450,7 @@ def reasons_answer(ix: FactIndex, ctx: Question, confidence: float) -> Answer:
         lines.append(f"**{names(states)}**: {snippet.replace('Reason given: ', '')}")
     for state in silent:
         if state.withdrawal_notified:
-            lines.append(f"**{the(state)}**: the fact base records no stated reason.")
+            lines.append(f"**{the(state)}**: my sources record no stated reason.")
         else:
             lines.append(f"**{the(state)}** has not withdrawn.")
     gone = [s for s in ctx.states if s.withdrawal_notified]
@@ -593,7 +593,7 @@ def state_question(ix: FactIndex, ctx: Question) -> Answer:
     """One or more named states: status, signature, joining, withdrawal or timeline, for the date asked."""
     if ctx.has("not_in_fact_base") and not ctx.has("withdrawal"):
         return decline(
-            "The fact base covers who is bound by the Convention and when, not figures on mine use, stockpiles, "
+            "My sources cover who is bound by the Convention and when, not figures on mine use, stockpiles, "
             "production or casualties; the Landmine Monitor publishes those. I can tell you a state's status.",
             suggestions=[f"Is {s.name} a party?" for s in ctx.states[:3]],
             intent="out_of_scope",
