@@ -460,12 +460,12 @@ def _csv_line(values: list[str], ending: str) -> str:
     return out.getvalue()
 
 
-def _update_csv(path: Path, changes: Mapping[str, Mapping[str, str]]) -> None:
-    """Set fields of the rows keyed by their first column; every other byte stays as it was."""
+def _update_csv(path: Path, changes: Mapping[str, Mapping[str, str]], *, key: str) -> None:
+    """Set fields of the rows whose ``key`` column names them; every other byte stays as it was."""
     out: list[str] = []
     header: list[str] = []
     for raw, row in _records(path.read_bytes().decode("utf-8")):
-        update = changes.get(row[0]) if header and row else None
+        update = changes.get(row[header.index(key)]) if header and len(row) == len(header) else None
         header = header or row
         if update:
             record = {**dict(zip(header, row, strict=False)), **update}
@@ -561,7 +561,7 @@ def write(comparison: Comparison, kb: KnowledgeBase, knowledge_dir: Path, *, tod
     for d in comparison.new:
         plan.add(d)
     if plan.states:
-        _update_csv(knowledge_dir / "states.csv", plan.states)
+        _update_csv(knowledge_dir / "states.csv", plan.states, key="iso3")
     if plan.events:
         _append_csv(knowledge_dir / "events.csv", plan.events)
     if plan.sources:
