@@ -22,7 +22,8 @@ from bot.facts.depositary import compare, decode, read_page
 from bot.facts.validate import load
 
 ROOT = Path(__file__).resolve().parent.parent
-PAGES = ROOT / "tests" / "facts" / "data" / "depositary"
+sys.path.insert(0, str(ROOT / "tests"))
+from support.depositary_pages import EXCERPT, browser_page  # noqa: E402
 
 
 def timings(work: Callable[[], object], repeat: int) -> list[float]:
@@ -49,13 +50,12 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=200)
     args = parser.parse_args()
     kb = load(ROOT / "knowledge")
-    for page in sorted(PAGES.glob("*.html")):
-        data = page.read_bytes()
+    for name, data in (("excerpt", EXCERPT.read_bytes()), ("page saved from a browser", browser_page())):
         base = timings(lambda data=data: bare_parse(data), args.repeat)
         full = timings(lambda data=data: compare(read_page(decode(data)), kb), args.repeat)
         ratio = statistics.median(full) / statistics.median(base)
         print(
-            f"{page.name:<44} read+compare p50 {statistics.median(full) * 1000:6.1f} ms  "
+            f"{name:<28} read+compare p50 {statistics.median(full) * 1000:6.1f} ms  "
             f"p99 {p99(full) * 1000:6.1f} ms  | bare parse p50 {statistics.median(base) * 1000:6.1f} ms  "
             f"p99 {p99(base) * 1000:6.1f} ms  | ratio {ratio:4.2f}x  ({args.repeat} runs)"
         )

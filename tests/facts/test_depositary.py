@@ -11,14 +11,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from support.depositary_pages import EXCERPT, PAGES, browser_page
 
 from bot.cli import main
 from bot.facts.depositary import knowledge_counts, resolve_names
 from bot.facts.validate import load
 
-DATA = Path(__file__).parent / "data" / "depositary"
-EXCERPT = DATA / "untc-xxvi-5-2026-02-03.html"
-FULL_PAGE = DATA / "untc-xxvi-5-2026-02-03-full-page.html"
+DATA = PAGES
 TITLE = "Convention on the Prohibition of the Use, Stockpiling, Production and Transfer of Anti-Personnel Mines and on their Destruction"
 LAST_NOTE = "Isle of Man.<br><br></div>\n                                    </td>\n\t\t</tr>"
 ZIMBABWE = (
@@ -145,16 +144,18 @@ def test_the_json_report_has_the_promised_shape(cli: Any) -> None:
     ]
 
 
-def test_a_page_saved_from_a_browser_gives_the_same_result(cli: Any) -> None:
-    assert b"<script" in FULL_PAGE.read_bytes() and b"\r\n" in FULL_PAGE.read_bytes()
-    assert cli(FULL_PAGE, "--json") == cli(EXCERPT, "--json")
-    assert cli(FULL_PAGE) == cli(EXCERPT)
+def test_a_page_saved_from_a_browser_gives_the_same_result(cli: Any, tmp_path: Path) -> None:
+    full_page = tmp_path / "saved.html"
+    full_page.write_bytes(browser_page())
+    assert b"<script" in full_page.read_bytes() and b"\r\n" in full_page.read_bytes()
+    assert cli(full_page, "--json") == cli(EXCERPT, "--json")
+    assert cli(full_page) == cli(EXCERPT)
 
 
 def test_the_page_can_come_from_standard_input(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, knowledge_copy: Path
 ) -> None:
-    code, out, _ = run(capsys, monkeypatch, knowledge_copy, "-", "--json", stdin=FULL_PAGE.read_bytes())
+    code, out, _ = run(capsys, monkeypatch, knowledge_copy, "-", "--json", stdin=browser_page())
     assert code == 0
     assert json.loads(out)["counts"]["depositary"] == {"signatories": 132, "parties": 162}
 
