@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 import unicodedata
 from collections import OrderedDict
@@ -24,6 +23,7 @@ from bot.facts.records import KnowledgeBase
 from bot.textnorm import clean, normalize
 
 MAX_QUESTION_CHARS = 500
+MAX_INPUT_CHARS = 100_000  # read this much before invisible characters are stripped and the cut is made
 ANSWER_CACHE_SIZE = 2048
 # Replies that state no fact, so need no source.
 UNCITED_INTENTS = frozenset({"help", "small_talk"})
@@ -54,20 +54,21 @@ class Engine:
         cached = self._cache.get(key)
         if cached is not None:
             self._cache.move_to_end(key)
-            return copy.copy(cached)
+            return _detached(cached)
         answer = self._finish(self._ask(raw, today), today)
         if self.cache_size:
             self._cache[key] = answer
             if len(self._cache) > self.cache_size:
                 self._cache.popitem(last=False)
-        return copy.copy(answer)
+        return _detached(answer)
 
     def understand(self, question: str, *, as_of: dt.date | None = None) -> Question | None:
         """What the engine reads in ``question`` (None for an empty one)."""
-        raw = clean(question[: MAX_QUESTION_CHARS * 4])[:MAX_QUESTION_CHARS]
+        visible = clean(question[:MAX_INPUT_CHARS])
+        raw = visible[:MAX_QUESTION_CHARS]
         if not normalize(raw):
             return None
-        truncated = len(question) > MAX_QUESTION_CHARS
+        truncated = len(visible) > MAX_QUESTION_CHARS
         return understand(raw, as_of or self.clock(), self.index, truncated=truncated)
 
     def answer_question(self, q: Question) -> Answer:
@@ -156,3 +157,14 @@ def _no_words(raw: str) -> Answer:
     if any(unicodedata.category(ch) == "So" for ch in raw):
         return meta.emoji_reply()
     return decline("Please ask a question. " + SCOPE_HINT, confidence=0.0)
+
+
+def _detached(answer: Answer) -> Answer:
+    """A copy whose lists are its own, so a caller cannot change what the cache hands out next."""
+    return replace(
+        answer,
+        states=list(answer.states),
+        citations=list(answer.citations),
+        suggestions=list(answer.suggestions),
+        period=dict(answer.period) if answer.period else None,
+    )

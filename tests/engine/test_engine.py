@@ -121,6 +121,22 @@ def test_long_question_is_cut_and_says_so(engine) -> None:
     assert len(answer.text) <= 1500
 
 
+def test_invisible_characters_are_stripped_before_the_cut(engine) -> None:
+    answer = engine.ask("\u200b" * 3000 + "is poland a party", as_of=dt.date(2026, 11, 27))
+    assert answer.matched and answer.states == ["POL"]
+    assert not answer.truncated_input
+
+
+def test_a_caller_cannot_change_what_the_cache_hands_out_next(engine) -> None:
+    day = dt.date(2026, 11, 27)
+    first = engine.ask("is finland a party", as_of=day)
+    first.states.append("XXX")
+    first.citations.clear()
+    first.suggestions.append("changed")
+    again = engine.ask("is finland a party", as_of=day)
+    assert again.states == ["FIN"] and again.citations and "changed" not in again.suggestions
+
+
 @pytest.mark.parametrize(
     "question",
     [
