@@ -10,12 +10,14 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from bot import __version__
-from bot.clock import parse_iso_date, today_utc
+from bot.clock import DateOutOfRange, parse_iso_date, today_utc
 
 
 def _date(value: str) -> dt.date:
     try:
         return parse_iso_date(value)
+    except DateOutOfRange as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
     except ValueError:
         raise argparse.ArgumentTypeError(f"{value!r} is not a date in YYYY-MM-DD form") from None
 

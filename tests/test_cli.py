@@ -153,3 +153,18 @@ def test_evaluate_reports_wrong_answers_apart_from_declines(db: Path, tmp_path: 
     assert status.split()[1:] == ["1/3", "33.3", "1", "1"]
     assert "[wrong] 'is canada a party'" in result.stdout
     assert "[declined] 'best shawarma in ottawa'" in result.stdout
+
+
+@pytest.mark.parametrize("command", [["ask", "is poland a party"], ["states"], ["console"]])
+def test_as_of_outside_the_calendar_the_bot_answers_for_is_refused(db: Path, command: list[str]) -> None:
+    result = run(*command, "--as-of", "2300-01-01", db=db, stdin="")
+    assert result.returncode == 2
+    assert "2300-01-01 is outside the dates I answer for, 1997-01-01 to 2100-12-31" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_console_commands_refuse_a_date_outside_the_calendar(db: Path) -> None:
+    result = run("console", db=db, stdin="/status poland 1900-01-01\n/parties 2101-01-01\n")
+    assert result.returncode == 0, result.stderr
+    assert "1900-01-01 is outside the dates I answer for" in result.stdout
+    assert "2101-01-01 is outside the dates I answer for" in result.stdout

@@ -8,13 +8,15 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import replace
 
-from bot.clock import today_utc
+from bot.clock import EARLIEST, LATEST, today_utc
 from bot.engine.answer import Answer, decline, fit
 from bot.engine.answers import direct, meta
 from bot.engine.citations import tidy
 from bot.engine.conversation import rewrite
+from bot.engine.dates import format_date
 from bot.engine.entities import GROUP, STATE
 from bot.engine.index import FactIndex
+from bot.engine.intents import Intent
 from bot.engine.phrasing import SCOPE_HINT, date_notes, read_as_note, sentences, separate_states_note
 from bot.engine.query import Query
 from bot.engine.question import Question, understand
@@ -86,6 +88,21 @@ class Engine:
     ) -> tuple[Answer, Question | None]:
         """Answer ``text`` as a follow-up of ``previous``: what it leaves out is taken from there."""
         today = as_of or self.clock()
+        try:
+            return self._follow_up(text, previous, earlier, today, noted)
+        except OverflowError:
+            return self._finish(_out_of_range(), today), None
+
+    def _follow_up(
+        self,
+        text: str,
+        previous: Question | None,
+        earlier: Question | None,
+        today: dt.date,
+        noted: frozenset[str],
+    ) -> tuple[Answer, Question | None]:
+        if not EARLIEST <= today <= LATEST:
+            return self._finish(_out_of_range(), today), None
         q = self.understand(text, as_of=today)
         if q is None:
             return self._finish(_no_words(text), today), None
@@ -99,13 +116,20 @@ class Engine:
     def answer(self, query: Query) -> Answer:
         """Answer a structured query (from a slash command): no English is parsed."""
         today = query.today or self.clock()
+        if not EARLIEST <= today <= LATEST:
+            return self._finish(_out_of_range(), today)
         return self._finish(direct.answer(self.index, query, today), today)
 
     def _ask(self, raw: str, today: dt.date) -> Answer:
-        q = self.understand(raw, as_of=today)
-        if q is None:
-            return _no_words(raw)
-        answer = self._noted(q, route(q, self.index))
+        if not EARLIEST <= today <= LATEST:
+            return _out_of_range()
+        try:
+            q = self.understand(raw, as_of=today)
+            if q is None:
+                return _no_words(raw)
+            answer = self._noted(q, route(q, self.index))
+        except OverflowError:  # a relative date ("in 9000 years") past the calendar's end
+            return _out_of_range()
         answer.truncated_input = q.truncated
         return answer
 
@@ -167,4 +191,13 @@ def _detached(answer: Answer) -> Answer:
         citations=list(answer.citations),
         suggestions=list(answer.suggestions),
         period=dict(answer.period) if answer.period else None,
+    )
+
+
+def _out_of_range() -> Answer:
+    return decline(
+        f"I answer for dates from {format_date(EARLIEST)} to {format_date(LATEST)}; "
+        "that date is outside them.",
+        intent=Intent.NOT_A_DATE,
+        suggestions=["Is Poland a party today?", "How many States Parties are there?"],
     )

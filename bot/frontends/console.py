@@ -11,15 +11,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
-from bot.clock import parse_iso_date
+from bot.clock import DateOutOfRange, parse_iso_date
 from bot.frontends.commands import CONSOLE, command_named, commands_for
 from bot.frontends.replies import CommandReplies, Reply
 from bot.service import FactStore
 
 
 def _date(value: str) -> dt.date | None:
+    """A trailing date argument, or None when it is not a date; a date out of range raises."""
     try:
         return parse_iso_date(value)
+    except DateOutOfRange:
+        raise
     except ValueError:
         return None
 
@@ -132,7 +135,10 @@ def handle(
     if name in ("help", "h", "?"):
         return help_text()
     if name in {command.name for command in commands_for(CONSOLE)}:
-        return HANDLERS[name](Call(args, replies, as_of, out_dir))
+        try:
+            return HANDLERS[name](Call(args, replies, as_of, out_dir))
+        except DateOutOfRange as exc:
+            return Reply(body=f"{exc}.").as_text()
     return Reply(body=f"Unknown command /{name}. Type /help for the list.").as_text()
 
 

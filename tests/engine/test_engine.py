@@ -188,3 +188,33 @@ def test_random_text_never_raises(engine, text: str) -> None:
     assert not re.search(r"<@[&!]?\d+>", data["answer"])
     if data["matched"] and data["intent"] not in UNCITED_INTENTS:
         assert data["citations"]
+
+
+RELATIVE = [
+    "is poland a party",
+    "parties tomorrow",
+    "what happened yesterday",
+    "how many parties in the next decade",
+    "status of finland in 9000 years",
+    "who joined in the last 5000 years",
+    "parties 10 years ago",
+    "parties last christmas",
+    "next easter",
+    "parties on 31 december 9999",
+    "since 1 january 1",
+    "in the 2090s",
+]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(day=st.dates(), question=st.sampled_from(RELATIVE))
+def test_no_date_at_either_end_of_the_calendar_breaks_the_engine(engine, day: dt.date, question: str) -> None:
+    answer = engine.ask(question, as_of=day)
+    if not dt.date(1997, 1, 1) <= day <= dt.date(2100, 12, 31):
+        assert not answer.matched and "1 January 1997 to 31 December 2100" in answer.text
+
+
+@pytest.mark.parametrize("day", [dt.date.min, dt.date(1997, 1, 1), dt.date(2100, 12, 31), dt.date.max])
+@pytest.mark.parametrize("question", RELATIVE)
+def test_relative_phrases_at_both_ends(engine, day: dt.date, question: str) -> None:
+    assert engine.ask(question, as_of=day).text

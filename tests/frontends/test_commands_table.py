@@ -100,3 +100,15 @@ async def test_a_reload_says_which_depositary_page_the_states_were_compared_with
     reply, result = await CommandReplies(store).reload(user_id="1", user_name="curator")
     assert result.ok
     assert reply.body.endswith("States last compared with the depositary status page as at 4 May 2026")
+
+
+def test_a_slash_command_as_of_outside_the_calendar_says_so() -> None:
+    from bot.frontends.discord.commands import parse_as_of
+    from bot.frontends.discord.errors import BadDate
+
+    with pytest.raises(
+        BadDate, match="2300-01-01 is outside the dates I answer for, 1997-01-01 to 2100-12-31"
+    ):
+        parse_as_of("2300-01-01")
+    with pytest.raises(BadDate, match="must be a date like 2026-02-20"):
+        parse_as_of("tomorrow")

@@ -13,7 +13,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.clock import parse_iso_date
+from bot.clock import DateOutOfRange, parse_iso_date
 from bot.frontends.commands import DISCORD, command_named
 from bot.frontends.discord.checks import quota_check, reload_admin_check, take_quota
 from bot.frontends.discord.cooldown import UserRateLimiter
@@ -42,6 +42,8 @@ def parse_as_of(value: str | None) -> dt.date | None:
         return None
     try:
         return parse_iso_date(value)
+    except DateOutOfRange as exc:
+        raise BadDate(value, reason=str(exc)) from None
     except ValueError:
         raise BadDate(value) from None
 

@@ -28,9 +28,11 @@ class NotReloadAdmin(app_commands.CheckFailure):
 class BadDate(app_commands.AppCommandError):
     """An ``as_of`` option that is not a YYYY-MM-DD date."""
 
-    def __init__(self, value: str) -> None:
+    def __init__(self, value: str, *, reason: str = "") -> None:
         super().__init__(
-            f"`as_of` must be a date like 2026-02-20, not {discord.utils.escape_markdown(value[:40])!r}."
+            f"`as_of`: {reason}."
+            if reason
+            else f"`as_of` must be a date like 2026-02-20, not {discord.utils.escape_markdown(value[:40])!r}."
         )
 
 
