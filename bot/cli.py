@@ -78,12 +78,12 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line and return the exit status."""
     args = _parser().parse_args(argv)
-    from bot.settings import SettingsError, load_settings
+    from bot.settings import GENERAL, SettingsError, load_settings
 
     try:
-        settings = load_settings()
+        settings = load_settings(only=None if args.command in ("run", "sync") else GENERAL)
     except SettingsError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print("\n".join(exc.lines()), file=sys.stderr)
         return 2
     knowledge_dir = args.knowledge or settings.knowledge_dir
     database = args.database or settings.database_path

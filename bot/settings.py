@@ -3,32 +3,133 @@
 from __future__ import annotations
 
 import os
+import re
+from collections.abc import Container, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from dotenv import load_dotenv
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
+SNOWFLAKE = re.compile(r"[0-9]{17,20}")  # a Discord id: 17 to 20 ASCII digits
+BOOLEANS = {
+    "1": True,
+    "true": True,
+    "yes": True,
+    "on": True,
+    "0": False,
+    "false": False,
+    "no": False,
+    "off": False,
+}
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+LOOPBACK = {"localhost", "127.0.0.1", "::1"}
+GENERAL = frozenset({"KNOWLEDGE_DIR", "DATABASE_PATH", "LOG_LEVEL"})
+"""The settings every command uses; the others matter only to ``run`` and ``sync``."""
+
+
 class SettingsError(Exception):
-    """A setting has a value that cannot be used."""
+    """Settings with values that cannot be used: ``problems`` holds ``(NAME, why)`` for each."""
+
+    def __init__(self, problems: list[tuple[str, str]]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(f"{name}: {why}" for name, why in problems))
+
+    def lines(self) -> list[str]:
+        """One ``error: NAME: why`` line per bad setting."""
+        return [f"error: {name}: {why}" for name, why in self.problems]
 
 
-def _ids(value: str, name: str) -> frozenset[int]:
-    out = set()
-    for part in value.replace(";", ",").split(","):
-        part = part.strip()
-        if not part:
-            continue
-        if not part.isdigit():
-            raise SettingsError(f"{name} must be a comma-separated list of numeric ids, got {part!r}")
-        out.add(int(part))
-    return frozenset(out)
+class _Reader:
+    """Reads settings from ``env`` and collects every problem instead of stopping at the first."""
 
+    def __init__(self, env: Mapping[str, str]) -> None:
+        self.env = env
+        self.problems: list[tuple[str, str]] = []
 
-def _bool(value: str) -> bool:
-    return value.strip().lower() in {"1", "true", "yes", "on"}
+    def text(self, name: str) -> str:
+        return self.env.get(name, "").strip()
+
+    def snowflakes(self, name: str) -> frozenset[int]:
+        out = set()
+        for part in self.text(name).replace(";", ",").split(","):
+            part = part.strip()
+            if not part:
+                continue
+            if not SNOWFLAKE.fullmatch(part):
+                self.problems.append((name, f"a Discord id is 17 to 20 digits (0-9), not {part[:40]!r}"))
+                continue
+            out.add(int(part))
+        return frozenset(out)
+
+    def snowflake(self, name: str) -> int | None:
+        ids = self.snowflakes(name)
+        if len(ids) > 1:
+            self.problems.append((name, "one Discord id, not a list"))
+        return min(ids) if ids else None
+
+    def boolean(self, name: str) -> bool:
+        value = self.text(name).lower()
+        if value and value not in BOOLEANS:
+            self.problems.append((name, f"true/false, 1/0, yes/no or on/off, not {value[:40]!r}"))
+        return BOOLEANS.get(value, False)
+
+    def count(self, name: str) -> int | None:
+        value = self.text(name)
+        if not value:
+            return None
+        if not (value.isascii() and value.isdigit() and int(value) >= 1):
+            self.problems.append((name, f"a whole number of at least 1, not {value[:40]!r}"))
+            return None
+        return int(value)
+
+    def shard_ids(self, name: str, shard_count: int | None) -> tuple[int, ...]:
+        ids = []
+        for part in self.text(name).replace(";", ",").split(","):
+            part = part.strip()
+            if not part:
+                continue
+            if not (part.isascii() and part.isdigit()):
+                self.problems.append((name, f"shard numbers (0, 1, ...), not {part[:40]!r}"))
+            elif shard_count is not None and int(part) >= shard_count:
+                self.problems.append((name, f"shard {part} is not below SHARD_COUNT ({shard_count})"))
+            else:
+                ids.append(int(part))
+        if ids and shard_count is None:
+            self.problems.append((name, "needs SHARD_COUNT"))
+        return tuple(sorted(set(ids)))
+
+    def level(self, name: str) -> str:
+        value = self.text(name).upper() or "INFO"
+        if value not in LOG_LEVELS:
+            self.problems.append((name, f"one of {', '.join(LOG_LEVELS)}, not {value[:40]!r}"))
+            return "INFO"
+        return value
+
+    def api_base(self, name: str) -> str | None:
+        value = self.text(name)
+        if not value:
+            return None
+        url = urlsplit(value)
+        if url.scheme not in ("http", "https") or not url.hostname:
+            self.problems.append((name, f"an http(s) URL, not {value[:40]!r}"))
+        elif url.scheme == "http" and url.hostname not in LOOPBACK:
+            self.problems.append(
+                (name, "plain http is allowed only on this machine (the token would travel in clear)")
+            )
+        return value
+
+    def admin_roles(self, name: str, guild: int | None) -> frozenset[int]:
+        roles = self.snowflakes(name)
+        if guild is not None and guild in roles:
+            self.problems.append(
+                (name, "holds the guild id, which is the @everyone role: everyone would be admin")
+            )
+            return roles - {guild}
+        return roles
 
 
 @dataclass(frozen=True)
@@ -54,32 +155,33 @@ class Settings:
         return bool(self.token.strip())
 
 
-def load_settings(*, env_file: Path | None = None) -> Settings:
-    """Read settings from the environment, after loading ``.env`` without overriding it."""
+def load_settings(*, env_file: Path | None = None, only: Container[str] | None = None) -> Settings:
+    """Read settings from the environment, after loading ``.env`` without overriding it.
+
+    Every bad setting is reported at once in one :class:`SettingsError`; with ``only``, settings
+    outside it (those a command does not use) fall back to their defaults instead.
+    """
     load_dotenv(env_file or PROJECT_ROOT / ".env", override=False)
-    env = os.environ
-    guild = env.get("DEV_GUILD_ID", "").strip()
-    if guild and not guild.isdigit():
-        raise SettingsError(f"DEV_GUILD_ID must be a numeric id, got {guild!r}")
-    shard_count = env.get("SHARD_COUNT", "").strip()
-    if shard_count and not shard_count.isdigit():
-        raise SettingsError(f"SHARD_COUNT must be a number, got {shard_count!r}")
-    shard_ids = _ids(env.get("SHARD_IDS", ""), "SHARD_IDS")
-    level = env.get("LOG_LEVEL", "INFO").strip().upper() or "INFO"
-    if level not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
-        raise SettingsError(f"LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or CRITICAL, got {level!r}")
-    return Settings(
-        knowledge_dir=Path(env.get("KNOWLEDGE_DIR") or PROJECT_ROOT / "knowledge"),
-        database_path=Path(env.get("DATABASE_PATH") or PROJECT_ROOT / "build" / "facts.sqlite3"),
-        token=env.get("DISCORD_TOKEN", ""),
-        admin_role_ids=_ids(env.get("ADMIN_ROLE_IDS", ""), "ADMIN_ROLE_IDS"),
-        admin_user_ids=_ids(env.get("ADMIN_USER_IDS", ""), "ADMIN_USER_IDS"),
-        dev_guild_id=int(guild) if guild else None,
-        sync_on_start=_bool(env.get("SYNC_ON_START", "")),
-        log_level=level,
-        shard_count=int(shard_count) if shard_count else None,
-        shard_ids=tuple(sorted(shard_ids)) or None,
-        sharded=_bool(env.get("SHARDED", "")) or bool(shard_count) or bool(shard_ids),
-        api_base=env.get("DISCORD_API_BASE") or None,
-        gateway_url=env.get("DISCORD_GATEWAY_URL") or None,
+    read = _Reader(os.environ)
+    guild = read.snowflake("DEV_GUILD_ID")
+    shard_count = read.count("SHARD_COUNT")
+    shard_ids = read.shard_ids("SHARD_IDS", shard_count)
+    settings = Settings(
+        knowledge_dir=Path(read.text("KNOWLEDGE_DIR") or PROJECT_ROOT / "knowledge"),
+        database_path=Path(read.text("DATABASE_PATH") or PROJECT_ROOT / "build" / "facts.sqlite3"),
+        token=read.env.get("DISCORD_TOKEN", ""),
+        admin_role_ids=read.admin_roles("ADMIN_ROLE_IDS", guild),
+        admin_user_ids=read.snowflakes("ADMIN_USER_IDS"),
+        dev_guild_id=guild,
+        sync_on_start=read.boolean("SYNC_ON_START"),
+        log_level=read.level("LOG_LEVEL"),
+        shard_count=shard_count,
+        shard_ids=shard_ids or None,
+        sharded=read.boolean("SHARDED") or bool(shard_count) or bool(shard_ids),
+        api_base=read.api_base("DISCORD_API_BASE"),
+        gateway_url=read.text("DISCORD_GATEWAY_URL") or None,
     )
+    problems = [p for p in read.problems if only is None or p[0] in only]
+    if problems:
+        raise SettingsError(problems)
+    return settings

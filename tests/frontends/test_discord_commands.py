@@ -489,3 +489,14 @@ async def test_the_same_follow_up_words_from_two_users_are_not_duplicates(harnes
     last = harness["sent"][3].body["embeds"][0]["description"]
     assert "answered the same question" not in last
     assert "(Estonia, as of 2020)" in last
+
+
+async def test_the_everyone_role_never_grants_admin_and_administrator_does(harness) -> None:
+    from bot.frontends.discord.checks import is_reload_admin
+
+    state = harness["bot"]._connection
+    everyone = Settings(admin_role_ids=frozenset({int(P.GUILD_ID)}))
+    plain_member = discord.Interaction(data=P.command("reload"), state=state)
+    assert not is_reload_admin(plain_member, everyone)
+    administrator = discord.Interaction(data=P.command("reload", permissions=str(1 << 3)), state=state)
+    assert is_reload_admin(administrator, Settings())

@@ -12,10 +12,21 @@ KNOWLEDGE = ROOT / "knowledge"
 
 
 def run_cli(
-    *args: str, db: Path, knowledge: Path = KNOWLEDGE, stdin: str | None = None, cwd: Path = ROOT
+    *args: str,
+    db: Path,
+    knowledge: Path = KNOWLEDGE,
+    stdin: str | None = None,
+    cwd: Path = ROOT,
+    env: dict[str, str] | None = None,
 ) -> subprocess.CompletedProcess[str]:
-    """``python -m bot ARGS`` as users run it, with no token and its own database."""
-    env = {**os.environ, "DATABASE_PATH": str(db), "KNOWLEDGE_DIR": str(knowledge), "DISCORD_TOKEN": ""}
+    """``python -m bot ARGS`` as users run it, with no token (unless ``env`` gives one) and its own database."""
+    env = {
+        **os.environ,
+        "DATABASE_PATH": str(db),
+        "KNOWLEDGE_DIR": str(knowledge),
+        "DISCORD_TOKEN": "",
+        **(env or {}),
+    }
     return subprocess.run(
         [sys.executable, "-m", "bot", *args],
         input=stdin,

@@ -25,16 +25,18 @@ def take_quota(limiter: UserRateLimiter, user_id: int) -> None:
 
 
 def is_reload_admin(interaction: discord.Interaction, settings: Settings) -> bool:
-    """Manage Server, or a configured admin user or role."""
+    """Manage Server or Administrator, or a configured admin user or role (never the @everyone role)."""
     user = interaction.user
     if user.id in settings.admin_user_ids:
         return True
     if isinstance(user, discord.Member):
         # The permissions Discord resolved for this interaction are authoritative.
-        if interaction.permissions.manage_guild or user.guild_permissions.manage_guild:
+        resolved, own = interaction.permissions, user.guild_permissions
+        if resolved.manage_guild or resolved.administrator or own.manage_guild or own.administrator:
             return True
         # Role ids come with the interaction even when the guild's roles are not cached.
         role_ids = {role.id for role in user.roles} | set(getattr(user, "_roles", ()))
+        role_ids.discard(user.guild.id)  # the @everyone role has the guild's id; it never grants admin
         if role_ids & settings.admin_role_ids:
             return True
     return False
