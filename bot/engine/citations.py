@@ -38,15 +38,17 @@ def tidy(text: str, citations: Sequence[Citation]) -> list[Citation]:
     """
     answer = f" {normalize(text)} "
     seen: set[str] = set()
+    shown: set[tuple[str, str]] = set()  # (source, snippet as shown) of the citations kept
     kept: list[Citation] = []
     ranked = sorted(citations, key=lambda c: TIER_RANK.get(c.tier, len(TIER_RANK)))
     for c in ranked:
         key = normalize(c.snippet)
-        if (c.source_id, key) in {(k.source_id, normalize(k.snippet)) for k in kept}:
+        if (c.source_id, key) in shown:
             continue
         if key and not c.quote and (key in seen or f" {key} " in answer):
             c = replace(c, snippet="")
         seen.add(key)
+        shown.add((c.source_id, key if c.snippet else ""))
         kept.append(c)
     return kept
 

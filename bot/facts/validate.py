@@ -724,45 +724,38 @@ def _load_facts(col: _Collector, sources: dict[str, Source]) -> dict[str, Fact]:
         if article is not None and (not isinstance(article, int) or not 1 <= article <= 22):
             col.add(name, line, f"article must be a number from 1 to 22, not {article!r}")
             article = None
+        fact_sources = _source_ids(col, name, line, item.get("sources"), sources)
         facts[fid] = Fact(
             id=fid,
             title=str(item["title"]),
             answer=" ".join(str(item["answer"]).split()),
-            sources=_source_ids(col, name, line, item.get("sources"), sources),
+            sources=fact_sources,
             locator=str(item.get("locator") or ""),
             article=article,
             quote=" ".join(str(item.get("quote") or "").split()),
             questions=tuple(str(q) for q in item.get("questions") or []),
             keywords=tuple(str(k) for k in item.get("keywords") or []),
             topics=tuple(str(t) for t in item.get("topics") or []),
-            support=_support(col, name, line, item.get("support")),
+            support=_support(col, name, line, item.get("support"), fid=fid, sources=fact_sources),
             curator_note=str(item.get("curator_note") or ""),
         )
     return facts
 
 
-def _support(col: _Collector, name: str, line: int, value: object) -> tuple[tuple[str, str], ...]:
-    """``support:``: a mapping of the fact's source ids to what each of them supports."""
+def _support(
+    col: _Collector, name: str, line: int, value: object, *, fid: str, sources: tuple[str, ...]
+) -> tuple[tuple[str, str], ...]:
+    """``support:``: a mapping of the fact's own source ids to what each of them supports."""
     if value is None:
         return ()
     if not isinstance(value, dict):
         col.add(name, line, "support must map source ids to what each source supports")
         return ()
     pairs = tuple((str(k), " ".join(str(v).split())) for k, v in value.items() if not str(k).startswith("__"))
+    for source_id, _ in pairs:
+        if source_id not in sources:
+            col.add(name, line, f"fact {fid!r} support names {source_id!r}, not one of its sources")
     return pairs
-
-
-def _check_support(col: _Collector, facts: dict[str, Fact]) -> None:
-    """A fact's ``support`` names only the fact's own sources."""
-    for fact in facts.values():
-        for source_id, _ in fact.support:
-            if source_id not in fact.sources:
-                line = next((ln for n, ln, ids in col.citing if n == "facts.yaml" and ids == fact.sources), 1)
-                col.add(
-                    "facts.yaml",
-                    line,
-                    f"fact {fact.id!r} support names {source_id!r}, not one of its sources",
-                )
 
 
 def _load_places(col: _Collector, states: dict[str, State]) -> list[Place]:
@@ -835,7 +828,6 @@ def validate(knowledge_dir: Path, *, today: dt.date | None = None) -> Report:
     events = _load_events(col, states, sources)
     facts = _load_facts(col, sources)
     places = _load_places(col, states)
-    _check_support(col, facts)
     _check_weak_claims(col, sources)
     if col.problems:
         return Report(None, col.problems, col.warnings)
