@@ -68,7 +68,7 @@ class Engine:
         """What the engine reads in ``question`` (None for an empty one)."""
         visible = clean(question[:MAX_INPUT_CHARS])
         raw = visible[:MAX_QUESTION_CHARS]
-        if not normalize(raw):
+        if not normalize(raw) and not self.entities.find(raw).mentions:  # "Россия", "日本": a name alone
             return None
         truncated = len(visible) > MAX_QUESTION_CHARS
         return understand(raw, as_of or self.clock(), self.index, truncated=truncated)
@@ -158,7 +158,10 @@ class Engine:
         fuzzy = [m for m in q.found.mentions if m.fuzzy and m.target.kind in (STATE, GROUP)]
         if fuzzy:
             answer.confidence = min(answer.confidence, min(m.score for m in fuzzy))
-            answer.text = read_as_note([(m.text, m.target.label) for m in fuzzy]) + answer.text
+        # A typo, or a name in another language ("Allemagne"), is said back with the state it was read as.
+        read = fuzzy + q.found.in_other_languages()
+        if read:
+            answer.text = read_as_note([(m.text, m.target.label) for m in read]) + answer.text
         if q.carried:
             answer.text = f"_({q.carried})_\n" + answer.text
         answer.text += date_notes(self.index, q)

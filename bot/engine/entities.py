@@ -2,18 +2,21 @@
 
 Exact n-gram lookup in an alias index comes first; rapidfuzz then catches typos in the
 words left over, with a length-aware edit-distance limit so ordinary words never turn
-into states.
+into states. States' names in other languages are generated when the index is built
+(``foreign_names``) and matched exactly, never as typos.
 """
 
 from __future__ import annotations
 
 import functools
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process, utils
 from rapidfuzz.distance import OSA
 
+from bot.engine.foreign_names import ForeignName, ScriptNames, generated_names, suggest, written_in
 from bot.engine.vocabulary import COMMON_WORDS
 from bot.facts.records import KnowledgeBase
 from bot.textnorm import case_tokens, normalize
@@ -48,14 +51,23 @@ COMMON_WORD_FREQUENCY = 400
 
 
 @functools.cache
-def common_english_words() -> frozenset[str]:
-    """English words at least as frequent as ``COMMON_WORD_FREQUENCY`` (pyspellchecker's dictionary), loaded once."""
+def _english_vocabulary() -> tuple[frozenset[str], frozenset[str]]:
+    """Common English words, and the one-word names in other languages that English text uses at all
+    (counted above the dictionary's floor: "togas", "salvador"); pyspellchecker's dictionary, loaded once."""
     try:
         from spellchecker import SpellChecker
     except ImportError:  # the matcher still works, with the built-in word list only
-        return frozenset()
+        return frozenset(), frozenset()
     counts = SpellChecker(language="en", distance=1).word_frequency.dictionary
-    return frozenset(word for word, count in counts.items() if count >= COMMON_WORD_FREQUENCY)
+    common = frozenset(word for word, count in counts.items() if count >= COMMON_WORD_FREQUENCY)
+    floor = min(counts.values(), default=0)
+    foreign = {name.words[0] for name in generated_names() if len(name.words) == 1}
+    return common, frozenset(word for word in foreign if counts.get(word, 0) > floor)
+
+
+def common_english_words() -> frozenset[str]:
+    """English words at least as frequent as ``COMMON_WORD_FREQUENCY`` (pyspellchecker's dictionary), loaded once."""
+    return _english_vocabulary()[0]
 
 
 # Phrases that, just before the word, show it is not the state ("the state of Georgia" is the US state).
@@ -85,6 +97,7 @@ class Target:
     place_kind: str = ""
     note: str = ""
     alias: str = ""
+    language: str = ""  # the catalogue a generated name in another language comes from ("fr")
 
 
 @dataclass(slots=True)
@@ -108,17 +121,29 @@ class Found:
     def covered(self) -> set[int]:
         return {i for m in self.mentions + self.set_aside for i in range(m.start, m.end)}
 
+    def in_other_languages(self) -> list[Mention]:
+        """The states named by a generated name in another language ("Allemagne", "Россия")."""
+        return [m for m in self.mentions if m.target.language and m.target.kind == STATE]
+
 
 class EntityIndex:
     """An in-memory alias index over states, groups and places."""
 
-    def __init__(self, kb: KnowledgeBase, *, extra_vocabulary: set[str] | None = None) -> None:
+    def __init__(
+        self,
+        kb: KnowledgeBase,
+        *,
+        extra_vocabulary: set[str] | None = None,
+        languages: Iterable[str] | None = None,
+    ) -> None:
+        """``languages``: the catalogues whose names in other languages are read (default: the data file's)."""
         self.kb = kb
         self.exact: dict[tuple[str, ...], list[Target]] = defaultdict(list)
         self._add_all(kb)
         alias_words = {word for key in self.exact for word in key}
         self.vocabulary = set(COMMON_WORDS) | ((extra_vocabulary or set()) - alias_words)
         self.max_n = max((len(k) for k in self.exact), default=1)
+        self.english = common_english_words()
         self.fuzzy_choices: dict[str, list[str]] = defaultdict(list)
         self.fuzzy_targets: dict[str, Target] = {}
         for key, targets in self.exact.items():
@@ -130,10 +155,11 @@ class EntityIndex:
                 continue
             self.fuzzy_choices[text[0]].append(text)
             self.fuzzy_targets[text] = target
-        self.english = common_english_words()
-        self.alias_words = {word for key in self.exact for word in key}
+        self.alias_words = alias_words
         self.state_names = {iso3: s.name for iso3, s in kb.states.items()}
         self.name_choices = {iso3: normalize(name) for iso3, name in self.state_names.items()}
+        self.script_targets: dict[str, Target] = {}
+        self.script = self._add_foreign(kb, languages)
 
     def _add(self, alias: str, target: Target) -> None:
         key = tuple(normalize(alias).split())
@@ -196,35 +222,108 @@ class EntityIndex:
             codes = (place.parent,) if place.parent else ()
             self._add(place.name, Target(PLACE, codes, place.name, place_kind=place.kind, note=place.note))
 
+    def _add_foreign(self, kb: KnowledgeBase, languages: Iterable[str] | None) -> ScriptNames:
+        """The states' names in other languages (``foreign_names``), each matched exactly: never one that a
+        curated alias, an English name, a group or a place already has, nor an ordinary English word; a name
+        two states share is ambiguous. Names in other scripts go to a scan of the text (returned)."""
+        latin: dict[tuple[str, ...], dict[str, ForeignName]] = {}
+        other: dict[str, dict[str, ForeignName]] = {}
+        for name in generated_names(languages):
+            if name.iso3 not in kb.states:
+                continue
+            if name.key:
+                other.setdefault(name.key, {}).setdefault(name.iso3, name)
+            elif self._may_add(name.words):
+                latin.setdefault(name.words, {}).setdefault(name.iso3, name)
+        shared: dict[tuple[str, str], Target] = {}
+        for key, claims in latin.items():
+            self.exact[key] = [self._foreign_target(claims, shared)]
+        self.script_targets = {key: self._foreign_target(claims, shared) for key, claims in other.items()}
+        return ScriptNames(self.script_targets)
+
+    def _may_add(self, key: tuple[str, ...]) -> bool:
+        """Whether a generated name may be read: new, not too long, not only common English words, and
+        (one word) not a word English uses at all ("Grenade", "Island", "Togas")."""
+        if key in self.exact or len(key) > self.max_n or len("".join(key)) < 3:
+            return False
+        if len(key) == 1 and key[0] in _english_vocabulary()[1]:
+            return False
+        return not all(w in self.english or w in self.vocabulary for w in key)
+
+    def _foreign_target(
+        self, claims: dict[str, ForeignName], shared: dict[tuple[str, str], Target]
+    ) -> Target:
+        """The state a generated name means (one target per state and language), or an ambiguous one."""
+        first = next(iter(claims.values()))
+        if len(claims) > 1:
+            return Target(AMBIGUOUS, tuple(claims), first.name, alias=first.name, language=first.language)
+        iso3, language = first.iso3, first.language
+        if (iso3, language) not in shared:
+            shared[iso3, language] = Target(STATE, (iso3,), self.kb.states[iso3].name, language=language)
+        return shared[iso3, language]
+
+    def _tokenise(self, text: str) -> tuple[list[str], dict[int, Target]]:
+        """The words of ``text`` with their case kept, each name in another script one word; and the
+        targets of those names by position."""
+        hits = self.script.scan(text)
+        if not hits:
+            return case_tokens(text), {}
+        original: list[str] = []
+        placed: dict[int, Target] = {}
+        at = 0
+        for start, end, key in hits:
+            original += case_tokens(text[at:start])
+            placed[len(original)] = self.script_targets[key]
+            original.append(text[start:end])
+            at = end
+        original += case_tokens(text[at:])
+        return original, placed
+
     def find(self, text: str) -> Found:
         """Every state, group and place named in ``text``, exact matches first, then typos."""
-        original = case_tokens(text)
-        tokens = [t.lower() for t in original]
+        original, placed = self._tokenise(text)
+        tokens = [
+            t.lower() if i not in placed else "_".join(t.lower().split()) for i, t in enumerate(original)
+        ]
         found = Found(tokens=tokens, original=original)
         shouting = sum(1 for t in original if t.isupper() and len(t) > 1) > max(2, len(original) // 2)
         i = 0
         while i < len(tokens):
-            matched = False
-            for n in range(min(self.max_n, len(tokens) - i), 0, -1):
-                key = tuple(tokens[i : i + n])
-                targets = self.exact.get(key)
-                if not targets:
-                    continue
-                target = self._choose(targets, original[i : i + n], shouting, tokens, i, n)
-                if target is None:
-                    continue
-                mention = Mention(target, i, i + n, " ".join(original[i : i + n]))
-                if target.needs_context and not self._context_allows(tokens, i, n):
-                    found.set_aside.append(mention)
-                else:
-                    found.mentions.append(mention)
-                i += n
-                matched = True
-                break
-            if not matched:
+            if i in placed:
+                found.mentions.append(Mention(placed[i], i, i + 1, original[i]))
                 i += 1
+                continue
+            i += self._exact_at(found, i, shouting)
         self._fuzzy(found)
+        if placed or any(m.target.language for m in found.mentions):
+            self._as_written(found, text, placed)
         return found
+
+    def _exact_at(self, found: Found, i: int, shouting: bool) -> int:
+        """Read the longest name that starts at word ``i``; the number of words read (1 if none)."""
+        tokens, original = found.tokens, found.original
+        for n in range(min(self.max_n, len(tokens) - i), 0, -1):
+            targets = self.exact.get(tuple(tokens[i : i + n]))
+            if not targets:
+                continue
+            target = self._choose(targets, original[i : i + n], shouting, tokens, i, n)
+            if target is None:
+                continue
+            mention = Mention(target, i, i + n, " ".join(original[i : i + n]))
+            if target.needs_context and not self._context_allows(tokens, i, n):
+                found.set_aside.append(mention)
+            else:
+                found.mentions.append(mention)
+            return n
+        return 1
+
+    @staticmethod
+    def _as_written(found: Found, text: str, placed: dict[int, Target]) -> None:
+        """A name in another language is quoted as the question writes it ("États-Unis", not "Etats Unis")."""
+        for mention in found.mentions:
+            if mention.target.language and mention.start not in placed and not mention.fuzzy:
+                words = found.tokens[mention.start : mention.end]
+                mention.text = written_in(text, words) or mention.text
 
     def _choose(
         self, targets: list[Target], original: list[str], shouting: bool, tokens: list[str], i: int, n: int
@@ -282,7 +381,7 @@ class EntityIndex:
     def _extend(self, found: Found) -> None:
         """Let a typo in a longer name win over an exact shorter one: "Souh Sudan" is South Sudan, not Sudan."""
         for index, mention in enumerate(list(found.mentions)):
-            if mention.target.kind != STATE or mention.target.case_sensitive:
+            if mention.target.kind != STATE or mention.target.case_sensitive or mention.target.language:
                 continue
             others = {i for m in found.mentions if m is not mention for i in range(m.start, m.end)}
             best = self._longer_name(found.tokens, mention, others)
@@ -382,6 +481,13 @@ class EntityIndex:
             return text.upper()
         found = self.find(text)
         return next((m.target.codes[0] for m in found.mentions if m.target.kind == STATE), None)
+
+    def suggest_foreign(
+        self, text: str, languages: Iterable[str], *, limit: int = 25
+    ) -> list[tuple[str, str]]:
+        """``(iso3, name)`` for the states whose name in one of ``languages`` (catalogue codes such as "fr")
+        begins with ``text`` or has a word that does, the name as the language writes it (for autocomplete)."""
+        return [(n.iso3, n.name) for n in suggest(text, languages, self.state_names, limit=limit)]
 
     def suggest_states(self, text: str, *, limit: int = 25) -> list[tuple[str, str]]:
         """``(iso3, name)`` for the states a partial or misspelt name may mean: names that start with it first,
