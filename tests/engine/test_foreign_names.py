@@ -161,6 +161,23 @@ def test_english_questions_read_the_same_names_as_before(engine, english_only) -
     ]
 
 
+@pytest.mark.parametrize(
+    "name", ["Convention d'Ottawa", "Traité d'Ottawa", "Tratado de Ottawa", "Convención de Ottawa"]
+)
+def test_the_conventions_french_and_spanish_names_are_read_as_its_english_name(engine, name: str) -> None:
+    for template in (
+        "Is Germany a party to the {}?",
+        "When did the {} enter into force?",
+        "Who has left the {}?",
+        "How many parties does the {} have?",
+    ):
+        english = engine.ask(template.format("Ottawa Convention"), as_of=TODAY)
+        foreign = engine.ask(template.format(name), as_of=TODAY)
+        assert foreign.matched and (foreign.text, foreign.states) == (english.text, english.states), template
+    understood = engine.understand(f"Is the {name} a mine ban?", as_of=TODAY)
+    assert understood is not None and understood.unknown == () and understood.has("in_scope_names")
+
+
 def test_name_forms_unfold_inverted_and_bracketed_names() -> None:
     assert name_forms("Korea, Republik") == ["Korea, Republik", "Korea", "Republik Korea"]
     assert name_forms("Lõuna-Korea (Korea Vabariik)") == [
