@@ -149,6 +149,7 @@ class Settings:
     sharded: bool = False
     api_base: str | None = None
     gateway_url: str | None = None
+    wire_debug: bool = False
 
     @property
     def has_token(self) -> bool:
@@ -180,6 +181,7 @@ def load_settings(*, env_file: Path | None = None, only: Container[str] | None =
         sharded=read.boolean("SHARDED") or bool(shard_count) or bool(shard_ids),
         api_base=read.api_base("DISCORD_API_BASE"),
         gateway_url=read.text("DISCORD_GATEWAY_URL") or None,
+        wire_debug=read.boolean("DISCORD_WIRE_DEBUG"),
     )
     problems = [p for p in read.problems if only is None or p[0] in only]
     if problems:

@@ -447,3 +447,39 @@ async def test_sharded_bot_identifies_with_its_shard(double: DiscordDouble, work
     assert double.identify_payloads[before]["shard"] == [0, 1]
     sharded.process.send_signal(signal.SIGTERM)
     assert await asyncio.wait_for(sharded.process.wait(), 5) == 0
+
+
+# ---------------------------------------------------------------- start-up, shutdown and logs, each its own bot
+
+
+@pytest_asyncio.fixture(loop_scope="module")
+async def fresh() -> AsyncIterator[DiscordDouble]:
+    """A double of its own, for a test that starts its own bot."""
+    fake = DiscordDouble(token=TOKEN)
+    await fake.start()
+    yield fake
+    await fake.stop()
+
+
+async def finished(process: BotProcess, timeout: float = 30.0) -> int:
+    """The exit status, once the process has ended and all it wrote is read."""
+    code = await asyncio.wait_for(process.process.wait(), timeout)
+    await process.reader
+    return code
+
+
+async def test_debug_log_keeps_interaction_tokens_and_user_text_out(
+    fresh: DiscordDouble, workdir: Path
+) -> None:
+    bot = await start_bot(fresh, workdir, LOG_LEVEL="DEBUG")
+    await bot.wait_for_line("ready as")
+    marker = "Zebra-Marker-4417"
+    payload = P.command("ask", P.option("question", f"is {marker} a party?"), user_id=next_user())
+    await ask(fresh, payload)
+    parties = P.command("parties", user_id=next_user())  # deferred: the answer goes to a webhook URL
+    await ask(fresh, parties)
+    bot.process.send_signal(signal.SIGTERM)
+    assert await finished(bot) == 0, bot.output
+    assert "DEBUG" in bot.output, "the bot did not log at DEBUG"
+    for secret in (marker, payload["token"], parties["token"], TOKEN):
+        assert secret not in bot.output

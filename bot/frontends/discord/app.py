@@ -26,6 +26,14 @@ from bot.settings import Settings
 
 log = logging.getLogger("bot")
 SHUTDOWN_SECONDS = 5.0
+WIRE_LOGGERS = ("discord.gateway", "discord.http", "discord.webhook")
+"""discord.py's loggers of raw traffic: at DEBUG they write interaction tokens and user text."""
+
+
+def configure_wire_logging(level: int, *, wire_debug: bool) -> None:
+    """Keep discord.py's wire loggers at INFO or above, unless ``wire_debug`` lets them follow ``level``."""
+    for name in WIRE_LOGGERS:
+        logging.getLogger(name).setLevel(logging.NOTSET if wire_debug else max(level, logging.INFO))
 
 
 def apply_endpoints(settings: Settings) -> None:
@@ -176,7 +184,9 @@ def _prepare(
     if not settings.has_token:
         print(_no_token_message(), file=sys.stderr)
         return None
-    discord.utils.setup_logging(level=getattr(logging, settings.log_level))
+    level = getattr(logging, settings.log_level)
+    discord.utils.setup_logging(level=level)
+    configure_wire_logging(level, wire_debug=settings.wire_debug)
     apply_endpoints(settings)
     return create_bot(settings, knowledge_dir=knowledge_dir, database=database)
 
