@@ -1,15 +1,87 @@
-"""The bot's own plumbing without a connection: wire logging."""
+"""The bot's own plumbing without a connection: identify pacing and wire logging."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any, cast
 
+import aiohttp
 import pytest
 
-from bot.frontends.discord.app import WIRE_LOGGERS, configure_wire_logging
-from bot.settings import SettingsError, load_settings
+from bot.frontends.discord.app import (
+    WIRE_LOGGERS,
+    IdentifyPacer,
+    TreatyBot,
+    configure_wire_logging,
+    identify_delay,
+)
+from bot.frontends.replies import CommandReplies
+from bot.settings import Settings, SettingsError, load_settings
+
+
+def test_identify_delay_is_only_what_the_limit_needs() -> None:
+    assert identify_delay(None, 100.0) == 0.0  # nothing identified yet
+    assert identify_delay(100.0, 101.5) == pytest.approx(3.5)
+    assert identify_delay(100.0, 105.0) == 0.0
+    assert identify_delay(100.0, 160.0) == 0.0  # long ago: no wait at all
+    assert identify_delay(100.0, 100.5, spacing=1.0) == pytest.approx(0.5)
+
+
+def test_identify_pacer_spaces_identifies_within_a_bucket_only() -> None:
+    now = [1000.0]
+    pacer = IdentifyPacer(clock=lambda: now[0])
+    assert pacer.claim(0) == 0.0
+    assert pacer.claim(1) == 0.0  # another bucket identifies at once
+    now[0] += 1.0
+    assert pacer.claim(0) == pytest.approx(4.0)
+    assert pacer.claim(0) == pytest.approx(9.0)  # the slot 4 s from now is taken: the next is 5 s later
+    now[0] += 30.0
+    assert pacer.claim(0) == 0.0 and pacer.claim(1) == 0.0
+
+
+@pytest.fixture
+def bot() -> TreatyBot:
+    return TreatyBot(Settings(), cast(CommandReplies, None))
+
+
+async def test_identify_buckets_follow_max_concurrency(
+    bot: TreatyBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async def gateway_bot() -> tuple[int, str, dict[str, Any]]:
+        return (
+            4,
+            "wss://gateway.example",
+            {"total": 1000, "remaining": 999, "reset_after": 0, "max_concurrency": 2},
+        )
+
+    monkeypatch.setattr(bot.http, "get_bot_gateway", gateway_bot)
+    assert await bot.identify_bucket(None) == 0  # an unsharded bot never asks
+    assert bot.max_concurrency is None
+    assert [await bot.identify_bucket(shard) for shard in range(4)] == [0, 1, 0, 1]
+    assert bot.max_concurrency == 2
+
+
+async def test_identify_buckets_default_to_one_at_a_time(
+    bot: TreatyBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async def unreachable() -> None:
+        raise aiohttp.ClientConnectionError("no route")
+
+    monkeypatch.setattr(bot.http, "get_bot_gateway", unreachable)
+    assert [await bot.identify_bucket(shard) for shard in range(3)] == [0, 0, 0]
+    assert bot.max_concurrency == 1
+
+
+async def test_identify_hook_does_not_idle_when_the_last_identify_is_long_ago(bot: TreatyBot) -> None:
+    now = [50.0]
+    bot.identify_pacer = IdentifyPacer(clock=lambda: now[0])
+    await bot.before_identify_hook(None, initial=True)
+    now[0] += 60.0
+    await asyncio.wait_for(bot.before_identify_hook(None), timeout=1.0)  # discord.py's own hook sleeps 5 s
+    assert bot.identify_pacer.last[0] == 110.0
 
 
 @pytest.fixture

@@ -293,10 +293,19 @@ async def test_gateway_drop_resumes_and_answers_what_was_missed(
     assert double.resumes == resumes + 1
 
 
-async def test_invalid_session_identifies_again(bot: BotProcess, double: DiscordDouble) -> None:
+async def test_invalid_session_identifies_again_without_an_idle_five_seconds(
+    bot: BotProcess, double: DiscordDouble
+) -> None:
+    # Discord allows one IDENTIFY per 5 s: once the last is that long ago, the next is due at once.
+    since = time.monotonic() - double.identify_times[-1]
+    if since < 5.5:
+        await asyncio.sleep(5.5 - since)
     identifies = double.identifies
+    invalidated = time.monotonic()
     await double.send_op(9, False)
     await double.wait_until(lambda: double.identifies == identifies + 1, timeout=20)
+    gap = double.identify_times[-1] - invalidated
+    assert gap < 2.0, f"the bot identified {gap:.1f} s after INVALID_SESSION"
     recorded = await ask(
         double, P.command("ask", P.option("question", "Is Chad a party?"), user_id=next_user()), timeout=15
     )

@@ -71,6 +71,7 @@ class DiscordDouble:
         self.ws: web.WebSocketResponse | None = None
         self.gateway_ops: list[int] = []
         self.identify_payloads: list[dict[str, Any]] = []
+        self.identify_times: list[float] = []  # time.monotonic() of each IDENTIFY received
         self.connects = 0
         self.identifies = 0
         self.resumes = 0
@@ -392,6 +393,7 @@ class DiscordDouble:
 
     async def _identify(self, ws: web.WebSocketResponse, data: dict[str, Any]) -> None:
         self.identifies += 1
+        self.identify_times.append(time.monotonic())
         self.identify_payloads.append({k: v for k, v in data.items() if k != "token"})
         if data.get("token") != self.token:
             await ws.close(code=4004, message=b"Authentication failed.")

@@ -7,9 +7,11 @@ import logging
 import signal
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import aiohttp
 import discord
 import yarl
 from discord import app_commands
@@ -26,8 +28,35 @@ from bot.settings import Settings
 
 log = logging.getLogger("bot")
 SHUTDOWN_SECONDS = 5.0
+IDENTIFY_SPACING = 5.0
+"""Discord allows one IDENTIFY per 5 s in each max_concurrency bucket."""
 WIRE_LOGGERS = ("discord.gateway", "discord.http", "discord.webhook")
 """discord.py's loggers of raw traffic: at DEBUG they write interaction tokens and user text."""
+
+
+def identify_delay(last: float | None, now: float, spacing: float = IDENTIFY_SPACING) -> float:
+    """Seconds to wait before an IDENTIFY so that it comes ``spacing`` s after the bucket's last one."""
+    if last is None:
+        return 0.0
+    return max(0.0, last + spacing - now)
+
+
+class IdentifyPacer:
+    """When each max_concurrency bucket may IDENTIFY next: ``spacing`` s after its last IDENTIFY."""
+
+    def __init__(
+        self, spacing: float = IDENTIFY_SPACING, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self.spacing = spacing
+        self.clock = clock
+        self.last: dict[int, float] = {}
+
+    def claim(self, bucket: int) -> float:
+        """Take the bucket's next IDENTIFY slot; return the seconds to wait for it."""
+        now = self.clock()
+        delay = identify_delay(self.last.get(bucket), now, self.spacing)
+        self.last[bucket] = now + delay  # taken before the wait: another shard waits its own turn
+        return delay
 
 
 def configure_wire_logging(level: int, *, wire_debug: bool) -> None:
@@ -74,6 +103,43 @@ class TreatyBot(commands.Bot):
         self.replies = replies
         self.limiter = UserRateLimiter(5, 10.0)
         self.dedupe = MentionDeduplicator(30.0)
+        self.max_concurrency: int | None = None
+        self.identify_pacer = IdentifyPacer()
+
+    async def before_identify_hook(self, shard_id: int | None, *, initial: bool = False) -> None:
+        """Wait only as long as Discord's limit needs: 5 s after the last IDENTIFY in the same bucket."""
+        delay = self.identify_pacer.claim(await self.identify_bucket(shard_id))
+        if delay > 0:
+            log.info(
+                "identifying in %.1f s: Discord allows one IDENTIFY per %.0f s",
+                delay,
+                self.identify_pacer.spacing,
+            )
+            await asyncio.sleep(delay)
+
+    async def identify_bucket(self, shard_id: int | None) -> int:
+        """The shard's max_concurrency bucket: ``shard_id % max_concurrency`` (0 when not sharded)."""
+        if shard_id is None:
+            return 0
+        if self.max_concurrency is None:
+            self.max_concurrency = await self._fetch_max_concurrency()
+        return shard_id % self.max_concurrency
+
+    async def _fetch_max_concurrency(self) -> int:
+        """``max_concurrency`` from GET /gateway/bot; 1 (one shard at a time) if Discord does not say."""
+        try:
+            _, _, limits = await asyncio.wait_for(self.http.get_bot_gateway(), timeout=10.0)
+            return max(1, int(limits["max_concurrency"]))
+        except (
+            discord.DiscordException,
+            aiohttp.ClientError,
+            OSError,
+            LookupError,
+            TypeError,
+            ValueError,
+        ) as error:
+            log.debug("no max_concurrency from GET /gateway/bot (%r); identifying one shard at a time", error)
+            return 1
 
     async def setup_hook(self) -> None:
         cog = TreatyCommands(self.replies, self.limiter, self.settings)
