@@ -1,4 +1,4 @@
-"""The bot's own plumbing without a connection: identify pacing and wire logging."""
+"""The bot's own plumbing without a connection: identify pacing, wire logging and start-up messages."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any, cast
 
 import aiohttp
+import discord
 import pytest
 
 from bot.frontends.discord.app import (
@@ -18,6 +19,7 @@ from bot.frontends.discord.app import (
     configure_wire_logging,
     identify_delay,
 )
+from bot.frontends.discord.errors import startup_failure
 from bot.frontends.replies import CommandReplies
 from bot.settings import Settings, SettingsError, load_settings
 
@@ -123,3 +125,21 @@ def test_wire_debug_setting_is_a_strict_boolean(monkeypatch: pytest.MonkeyPatch,
     monkeypatch.setenv("DISCORD_WIRE_DEBUG", "verbose")
     with pytest.raises(SettingsError, match="DISCORD_WIRE_DEBUG: true/false, 1/0, yes/no or on/off"):
         load_settings(env_file=tmp_path / "missing.env")
+
+
+def test_startup_failure_names_the_missing_key_and_the_request() -> None:
+    doing = "while syncing commands to guild 9 (PUT /applications/1/guilds/9/commands)"
+    text = startup_failure(KeyError("id"), doing=doing, host="discord.com")
+    assert text == f"unexpected response from Discord {doing}: the 'id' key is missing"
+
+
+def test_startup_failure_names_the_host_it_cannot_reach() -> None:
+    refused = ConnectionRefusedError(111, "Connect call failed")
+    text = startup_failure(refused, doing="while logging in", host="127.0.0.1:9")
+    assert text.startswith("cannot reach Discord at 127.0.0.1:9: check the network or DISCORD_API_BASE")
+    assert "Connect call failed" in text
+
+
+def test_startup_failure_says_what_else_stopped_the_bot() -> None:
+    text = startup_failure(discord.GatewayNotFound(), doing="while connecting to the gateway", host="x")
+    assert text.startswith("the bot stopped while connecting to the gateway: GatewayNotFound")

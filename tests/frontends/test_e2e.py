@@ -8,6 +8,7 @@ import json
 import os
 import shutil
 import signal
+import socket
 import sys
 import time
 from collections.abc import AsyncIterator
@@ -470,11 +471,48 @@ async def fresh() -> AsyncIterator[DiscordDouble]:
     await fake.stop()
 
 
+def closed_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
 async def finished(process: BotProcess, timeout: float = 30.0) -> int:
     """The exit status, once the process has ended and all it wrote is read."""
     code = await asyncio.wait_for(process.process.wait(), timeout)
     await process.reader
     return code
+
+
+async def test_malformed_sync_response_at_start_names_the_key_and_the_request(
+    fresh: DiscordDouble, workdir: Path
+) -> None:
+    entry = {"name": "ask", "description": "", "application_id": P.APP_ID, "version": "1"}  # no "id"
+    fresh.inject("PUT", r"/commands$", body=[entry], times=2)
+    route = f"PUT /applications/{P.APP_ID}/guilds/{P.GUILD_ID}/commands"
+    run = await start_bot(fresh, workdir, SYNC_ON_START="true", DEV_GUILD_ID=P.GUILD_ID)
+    sync = await start_bot(fresh, workdir, args=("sync", "--guild", P.GUILD_ID))
+    for process in (run, sync):
+        assert await finished(process) == 1, process.output
+        assert (
+            f"while syncing commands to guild {P.GUILD_ID} ({route}): the 'id' key is missing"
+            in process.output
+        )
+        assert "Traceback" not in process.output and "Unclosed client session" not in process.output
+        assert TOKEN not in process.output
+
+
+@pytest.mark.parametrize("args", [("run",), ("sync", "--guild", P.GUILD_ID)])
+async def test_unreachable_discord_is_named_and_the_session_closed(
+    fresh: DiscordDouble, workdir: Path, args: tuple[str, ...]
+) -> None:
+    port = closed_port()
+    process = await start_bot(fresh, workdir, args=args, DISCORD_API_BASE=f"http://127.0.0.1:{port}/api/v10")
+    assert await finished(process) == 1, process.output
+    assert (
+        f"cannot reach Discord at 127.0.0.1:{port}: check the network or DISCORD_API_BASE" in process.output
+    )
+    assert "Unclosed client session" not in process.output and "Traceback" not in process.output
 
 
 async def test_debug_log_keeps_interaction_tokens_and_user_text_out(

@@ -1,7 +1,7 @@
 """A Discord-compatible test double on loopback: the REST subset and the gateway the bot uses.
 
 It records every request, can inject faults on any route (429 with ``retry_after``, 5xx,
-delays, dropped connections), and drives the gateway: HELLO, IDENTIFY with a token check,
+delays, dropped connections, a 200 with a body of the test's choosing), and drives the gateway: HELLO, IDENTIFY with a token check,
 READY, GUILD_CREATE, heartbeats, RESUME with replay, INVALID_SESSION, RECONNECT, and
 dispatch of INTERACTION_CREATE and MESSAGE_CREATE.
 """
@@ -47,6 +47,7 @@ class Fault:
     is_global: bool = False
     delay: float = 0.0
     drop: bool = False
+    body: Any = None
 
 
 @dataclass
@@ -122,10 +123,24 @@ class DiscordDouble:
         is_global: bool = False,
         delay: float = 0.0,
         drop: bool = False,
+        body: Any = None,
     ) -> None:
-        """Fail the next ``times`` requests matching ``method`` and ``path_regex``."""
+        """Fail the next ``times`` requests matching ``method`` and ``path_regex``.
+
+        With ``body`` (and no ``status``) they get a 200 with that JSON body instead of the real answer.
+        """
         self.faults.append(
-            Fault(method.upper(), re.compile(path_regex), status, times, retry_after, is_global, delay, drop)
+            Fault(
+                method.upper(),
+                re.compile(path_regex),
+                status,
+                times,
+                retry_after,
+                is_global,
+                delay,
+                drop,
+                body,
+            )
         )
 
     async def wait_for(self, predicate, *, timeout: float = 10.0) -> Recorded:
@@ -271,6 +286,8 @@ class DiscordDouble:
                 )
             if fault.status:
                 return self._json({"message": "Internal Server Error", "code": 0}, status=fault.status)
+            if fault.body is not None:
+                return self._json(fault.body, headers=self._rate_headers(recorded.method, recorded.path))
         return None
 
     async def _route(self, r: Recorded) -> web.Response:

@@ -10,6 +10,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import aiohttp
 import discord
@@ -21,13 +22,20 @@ from bot.frontends.discord.checks import take_quota
 from bot.frontends.discord.commands import TreatyCommands, strip_mentions
 from bot.frontends.discord.cooldown import MentionDeduplicator, UserRateLimiter
 from bot.frontends.discord.embeds import to_embed, to_text
-from bot.frontends.discord.errors import incident_text, new_incident, report_interaction_error, user_message
+from bot.frontends.discord.errors import (
+    incident_text,
+    new_incident,
+    report_interaction_error,
+    startup_failure,
+    user_message,
+)
 from bot.frontends.replies import CommandReplies, Reply
 from bot.service import FactStore
 from bot.settings import Settings
 
 log = logging.getLogger("bot")
-SHUTDOWN_SECONDS = 5.0
+CLOSE_SECONDS = 4.0
+"""How long closing the gateway and the HTTP session may take after SIGTERM or SIGINT."""
 IDENTIFY_SPACING = 5.0
 """Discord allows one IDENTIFY per 5 s in each max_concurrency bucket."""
 WIRE_LOGGERS = ("discord.gateway", "discord.http", "discord.webhook")
@@ -103,6 +111,7 @@ class TreatyBot(commands.Bot):
         self.replies = replies
         self.limiter = UserRateLimiter(5, 10.0)
         self.dedupe = MentionDeduplicator(30.0)
+        self.step = "while logging in"  # what the bot is doing, for the message if that fails
         self.max_concurrency: int | None = None
         self.identify_pacer = IdentifyPacer()
 
@@ -146,13 +155,26 @@ class TreatyBot(commands.Bot):
         await self.add_cog(cog)
         self.tree.add_command(cog.context_menu)
         if self.settings.sync_on_start and self.settings.dev_guild_id:
-            guild = discord.Object(id=self.settings.dev_guild_id)
-            self.tree.copy_global_to(guild=guild)
-            synced = await self.tree.sync(guild=guild)
+            synced = await self.sync_to(self.settings.dev_guild_id)
             log.info("synced %d commands to development guild %s", len(synced), self.settings.dev_guild_id)
+        self.step = "while connecting to the gateway"
+
+    async def sync_to(self, guild_id: int | None) -> list[app_commands.AppCommand]:
+        """Register the commands with Discord: in one guild (global ones copied there), or globally."""
+        app = self.application_id
+        if not guild_id:
+            self.step = f"while syncing commands (PUT /applications/{app}/commands)"
+            return await self.tree.sync()
+        self.step = (
+            f"while syncing commands to guild {guild_id} (PUT /applications/{app}/guilds/{guild_id}/commands)"
+        )
+        guild = discord.Object(id=guild_id)
+        self.tree.copy_global_to(guild=guild)
+        return await self.tree.sync(guild=guild)
 
     async def on_ready(self) -> None:
         user = self.user
+        self.step = "while running"
         log.info("ready as %s (%s) in %d guild(s)", user, user.id if user else "?", len(self.guilds))
 
     async def on_message(self, message: discord.Message) -> None:
@@ -257,49 +279,72 @@ def _prepare(
     return create_bot(settings, knowledge_dir=knowledge_dir, database=database)
 
 
+def _api_host() -> str:
+    """The host (and port, if not the default) REST requests go to."""
+    return urlsplit(discord.http.Route.BASE).netloc
+
+
+def _log_failure(error: BaseException, doing: str) -> None:
+    log.error("%s", startup_failure(error, doing=doing, host=_api_host()))
+    log.debug("what went wrong %s, in full:", doing, exc_info=error)
+
+
+async def _close(bot: TreatyBot) -> None:
+    """Close the gateway, then the HTTP session."""
+    try:
+        await asyncio.wait_for(bot.close(), timeout=CLOSE_SECONDS)
+    except TimeoutError:
+        log.warning("close timed out")
+
+
+async def _serve(bot: TreatyBot, token: str) -> int:
+    """Run until SIGINT or SIGTERM (close, 0) or a failure (close, say why, 1)."""
+    loop = asyncio.get_running_loop()
+    stopping = asyncio.Event()
+
+    def stop() -> None:
+        log.info("shutting down")
+        stopping.set()
+
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop)
+    runner = asyncio.create_task(bot.start(token))
+    waiter = asyncio.create_task(stopping.wait())
+    await asyncio.wait({runner, waiter}, return_when=asyncio.FIRST_COMPLETED)
+    waiter.cancel()
+    error = runner.exception() if runner.done() and not runner.cancelled() else None
+    if error is not None and not stopping.is_set():
+        _log_failure(error, bot.step)
+    await _close(bot)
+    runner.cancel()
+    await asyncio.gather(runner, return_exceptions=True)
+    return 0 if stopping.is_set() or error is None else 1
+
+
 def run_bot(settings: Settings, *, knowledge_dir: Path, database: Path) -> int:
     """Start the bot; return the exit status. SIGINT and SIGTERM close it cleanly."""
     bot = _prepare(settings, knowledge_dir=knowledge_dir, database=database)
     if bot is None:
         return 2
-
-    async def main() -> int:
-        loop = asyncio.get_running_loop()
-        stopping = asyncio.Event()
-
-        def stop() -> None:
-            log.info("shutting down")
-            stopping.set()
-
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            loop.add_signal_handler(sig, stop)
-        runner = asyncio.create_task(bot.start(settings.token))
-        waiter = asyncio.create_task(stopping.wait())
-        done, _ = await asyncio.wait({runner, waiter}, return_when=asyncio.FIRST_COMPLETED)
-        if waiter in done:
-            try:
-                await asyncio.wait_for(bot.close(), timeout=SHUTDOWN_SECONDS - 1)
-            except TimeoutError:
-                log.warning("close timed out")
-            runner.cancel()
-            return 0
-        waiter.cancel()
-        error = runner.exception()
-        if isinstance(error, discord.LoginFailure):
-            log.error("Discord rejected the token (401 Unauthorized). Check DISCORD_TOKEN in .env.")
-            return 1
-        if isinstance(error, discord.PrivilegedIntentsRequired):
-            log.error("Discord requires a privileged intent that is not enabled for this application.")
-            return 1
-        if error is not None:
-            log.error("the bot stopped: %s", type(error).__name__)
-            return 1
-        return 0
-
     try:
-        return asyncio.run(main())
+        return asyncio.run(_serve(bot, settings.token))
     except KeyboardInterrupt:
         return 0
+
+
+async def _sync(bot: TreatyBot, token: str, guild_id: int | None) -> int:
+    async with bot:
+        try:
+            await bot.login(token)
+            synced = await bot.sync_to(guild_id)
+        except Exception as error:
+            _log_failure(error, bot.step)
+            return 1
+    if guild_id:
+        print(f"Synced {len(synced)} commands to guild {guild_id}.")
+    else:
+        print(f"Synced {len(synced)} global commands (they can take up to an hour to appear).")
+    return 0
 
 
 def sync_commands(settings: Settings, *, guild_id: int | None, knowledge_dir: Path, database: Path) -> int:
@@ -307,29 +352,4 @@ def sync_commands(settings: Settings, *, guild_id: int | None, knowledge_dir: Pa
     bot = _prepare(settings, knowledge_dir=knowledge_dir, database=database)
     if bot is None:
         return 2
-
-    async def main() -> int:
-        async with bot:
-            try:
-                await bot.login(settings.token)
-            except discord.LoginFailure:
-                log.error("Discord rejected the token (401 Unauthorized). Check DISCORD_TOKEN in .env.")
-                return 1
-            try:
-                if guild_id:
-                    guild = discord.Object(id=guild_id)
-                    bot.tree.copy_global_to(guild=guild)
-                    synced = await bot.tree.sync(guild=guild)
-                    print(f"Synced {len(synced)} commands to guild {guild_id}.")
-                else:
-                    synced = await bot.tree.sync()
-                    print(f"Synced {len(synced)} global commands (they can take up to an hour to appear).")
-            except discord.Forbidden:
-                log.error("Discord refused the sync: invite the bot with the applications.commands scope.")
-                return 1
-            except discord.HTTPException as exc:
-                log.error("Discord refused the sync: HTTP %s %s", exc.status, exc.text)
-                return 1
-        return 0
-
-    return asyncio.run(main())
+    return asyncio.run(_sync(bot, settings.token, guild_id))

@@ -1,4 +1,4 @@
-"""The errors users can cause, what they are told, and the one handler that tells them."""
+"""The errors users can cause, what they are told, and the one handler that tells them; what stops the bot."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import logging
 import math
 import uuid
 
+import aiohttp
 import discord
 from discord import app_commands
 
@@ -88,3 +89,23 @@ async def report_interaction_error(interaction: discord.Interaction, error: Exce
             )
     except discord.HTTPException:
         log.warning("could not deliver an error message for interaction %s", interaction.id)
+
+
+def startup_failure(error: BaseException, *, doing: str, host: str) -> str:
+    """One line for the log on what stopped the bot ``doing`` something (e.g. "while syncing commands")."""
+    if isinstance(error, discord.LoginFailure):
+        return "Discord rejected the token (401 Unauthorized). Check DISCORD_TOKEN in .env."
+    if isinstance(error, discord.PrivilegedIntentsRequired):
+        return "Discord requires a privileged intent that is not enabled for this application."
+    if isinstance(error, aiohttp.ClientConnectorError | OSError):
+        cause = getattr(error, "os_error", None) or error
+        why = getattr(cause, "strerror", None) or str(cause) or type(cause).__name__
+        return f"cannot reach Discord at {host}: check the network or DISCORD_API_BASE ({why})"
+    if isinstance(error, KeyError):
+        key = error.args[0] if error.args else "?"
+        return f"unexpected response from Discord {doing}: the {key!r} key is missing"
+    if isinstance(error, discord.Forbidden) and "syncing commands" in doing:
+        return "Discord refused the sync: invite the bot with the applications.commands scope."
+    if isinstance(error, discord.HTTPException):
+        return f"Discord refused a request {doing}: HTTP {error.status} {error.text}"
+    return f"the bot stopped {doing}: {type(error).__name__}: {error}"
