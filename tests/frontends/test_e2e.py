@@ -484,6 +484,32 @@ async def finished(process: BotProcess, timeout: float = 30.0) -> int:
     return code
 
 
+async def test_sigterm_under_load_finishes_the_answers_in_progress(
+    fresh: DiscordDouble, workdir: Path
+) -> None:
+    bot = await start_bot(fresh, workdir)
+    await bot.wait_for_line("ready as")
+    # Slow follow-ups: /parties defers at once and answers 0.4 s later, so many are in progress at the signal.
+    fresh.inject("POST", rf"^/webhooks/{P.APP_ID}/", delay=0.4, times=1000)
+
+    def tokens(prefix: str) -> set[str]:
+        return {r.path.split("/")[3] for r in fresh.requests if r.path.startswith(prefix) and r.status == 200}
+
+    signalled = sent = 0
+    while sent < 400 and (not signalled or sent < signalled + 25):  # 25 more after the signal
+        await fresh.interaction(P.command("parties", user_id=next_user()))
+        sent += 1
+        if not signalled and len(tokens("/interactions/")) >= 10:
+            bot.process.send_signal(signal.SIGTERM)
+            signalled = sent
+        await asyncio.sleep(0.01)
+    assert signalled, "the bot deferred too few interactions to test anything"
+    assert await finished(bot, 20) == 0, bot.output
+    deferred, answered = tokens("/interactions/"), tokens(f"/webhooks/{P.APP_ID}/")
+    assert deferred <= answered, f"{len(deferred - answered)} deferred interaction(s) never answered"
+    assert "Traceback" not in bot.output and "Session is closed" not in bot.output, bot.output
+
+
 async def test_malformed_sync_response_at_start_names_the_key_and_the_request(
     fresh: DiscordDouble, workdir: Path
 ) -> None:

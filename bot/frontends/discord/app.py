@@ -34,10 +34,14 @@ from bot.service import FactStore
 from bot.settings import Settings
 
 log = logging.getLogger("bot")
+DRAIN_SECONDS = 5.0
+"""How long answers in progress may take to finish after SIGTERM or SIGINT."""
 CLOSE_SECONDS = 4.0
-"""How long closing the gateway and the HTTP session may take after SIGTERM or SIGINT."""
+"""How long closing the gateway and the HTTP session may take after that."""
 IDENTIFY_SPACING = 5.0
 """Discord allows one IDENTIFY per 5 s in each max_concurrency bucket."""
+GATED_EVENTS = ("INTERACTION_CREATE", "MESSAGE_CREATE")
+"""The gateway events that start work the bot must finish before it closes."""
 WIRE_LOGGERS = ("discord.gateway", "discord.http", "discord.webhook")
 """discord.py's loggers of raw traffic: at DEBUG they write interaction tokens and user text."""
 
@@ -112,8 +116,46 @@ class TreatyBot(commands.Bot):
         self.limiter = UserRateLimiter(5, 10.0)
         self.dedupe = MentionDeduplicator(30.0)
         self.step = "while logging in"  # what the bot is doing, for the message if that fails
+        self.draining = False
+        self.in_flight: set[asyncio.Task[Any]] = set()
+        self.ignored = 0
         self.max_concurrency: int | None = None
         self.identify_pacer = IdentifyPacer()
+        parsers = self._connection.parsers
+        for event in GATED_EVENTS:
+            parsers[event] = self._gated(event, parsers[event])
+
+    def _gated(self, event: str, parse: Callable[[Any], None]) -> Callable[[Any], None]:
+        """``parse`` that drops the event while draining, and otherwise tracks the tasks it starts."""
+
+        def gated(data: Any) -> None:
+            if self.draining:
+                self.ignored += 1
+                log.debug("ignored %s: shutting down", event)
+                return
+            before = asyncio.all_tasks()
+            try:
+                parse(data)  # synchronous: every task created meanwhile handles this event
+            finally:
+                for task in asyncio.all_tasks() - before:
+                    self.in_flight.add(task)
+                    task.add_done_callback(self.in_flight.discard)
+
+        return gated
+
+    async def drain(self, timeout: float = DRAIN_SECONDS) -> None:
+        """Take no new interactions or mentions; give those being answered up to ``timeout`` s to finish."""
+        self.draining = True
+        pending = set(self.in_flight)
+        if not pending:
+            return
+        log.info("finishing %d answer(s) in progress", len(pending))
+        _, late = await asyncio.wait(pending, timeout=timeout)
+        if late:
+            log.warning("stopping %d answer(s) still running after %.0f s", len(late), timeout)
+            for task in late:
+                task.cancel()
+            await asyncio.wait(late, timeout=1.0)
 
     async def before_identify_hook(self, shard_id: int | None, *, initial: bool = False) -> None:
         """Wait only as long as Discord's limit needs: 5 s after the last IDENTIFY in the same bucket."""
@@ -298,12 +340,13 @@ async def _close(bot: TreatyBot) -> None:
 
 
 async def _serve(bot: TreatyBot, token: str) -> int:
-    """Run until SIGINT or SIGTERM (close, 0) or a failure (close, say why, 1)."""
+    """Run until SIGINT or SIGTERM (finish answers in progress, close, 0) or a failure (close, say why, 1)."""
     loop = asyncio.get_running_loop()
     stopping = asyncio.Event()
 
     def stop() -> None:
-        log.info("shutting down")
+        if not stopping.is_set():
+            log.info("shutting down: finishing answers in progress, taking no new ones")
         stopping.set()
 
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -312,17 +355,21 @@ async def _serve(bot: TreatyBot, token: str) -> int:
     waiter = asyncio.create_task(stopping.wait())
     await asyncio.wait({runner, waiter}, return_when=asyncio.FIRST_COMPLETED)
     waiter.cancel()
+    if stopping.is_set():
+        await bot.drain()
     error = runner.exception() if runner.done() and not runner.cancelled() else None
     if error is not None and not stopping.is_set():
         _log_failure(error, bot.step)
     await _close(bot)
     runner.cancel()
     await asyncio.gather(runner, return_exceptions=True)
+    if bot.ignored:
+        log.info("ignored %d interaction(s) or message(s) that came while shutting down", bot.ignored)
     return 0 if stopping.is_set() or error is None else 1
 
 
 def run_bot(settings: Settings, *, knowledge_dir: Path, database: Path) -> int:
-    """Start the bot; return the exit status. SIGINT and SIGTERM close it cleanly."""
+    """Start the bot; return the exit status. SIGINT and SIGTERM let answers in progress finish, then close."""
     bot = _prepare(settings, knowledge_dir=knowledge_dir, database=database)
     if bot is None:
         return 2
