@@ -14,13 +14,15 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.clock import DateOutOfRange, parse_iso_date
+from bot.engine import foreign_names
 from bot.frontends.commands import DISCORD, command_named
 from bot.frontends.discord.checks import quota_check, reload_admin_check, take_quota
 from bot.frontends.discord.cooldown import UserRateLimiter
 from bot.frontends.discord.embeds import to_embed, to_text
 from bot.frontends.discord.errors import BadDate, report_interaction_error
-from bot.frontends.replies import CommandReplies, Reply
+from bot.frontends.replies import AUTOCOMPLETE_LIMIT, CHOICE_NAME_LIMIT, CommandReplies, Reply
 from bot.settings import Settings
+from bot.textnorm import clean, normalize
 
 log = logging.getLogger("bot.commands")
 MENTION = re.compile(r"<@!?\d+>|<@&\d+>|<#\d+>|@everyone|@here")
@@ -144,10 +146,39 @@ class TreatyCommands(commands.Cog):
     async def state_autocomplete(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        """Fuzzy state names: at most 25 choices, names at most 100 characters."""
+        """Fuzzy state names, and names in the user's language ("Allemagne (Germany)"): at most 25 choices,
+        names at most 100 characters; the value is the state's ISO code either way."""
         return [
-            app_commands.Choice(name=name, value=value) for name, value in self.replies.state_choices(current)
+            app_commands.Choice(name=name, value=value)
+            for name, value in self.state_choices(interaction.locale, current)
         ]
+
+    def state_choices(self, locale: discord.Locale, current: str) -> list[tuple[str, str]]:
+        """``(name, iso3)`` choices: names in the locale's language that begin with what was typed, English
+        names that do, names in the other languages the engine reads, then the English fuzzy matches."""
+        english = self.replies.state_choices(current)
+        typed = clean(current)[:100]
+        if not typed:
+            return english
+        entities = self.replies.store.engine.entities
+        language = foreign_names.catalogue_language(locale.value)
+        own = entities.suggest_foreign(typed, [language]) if language else []
+        others = (
+            entities.suggest_foreign(typed, foreign_names.settings().languages) if len(typed) >= 3 else []
+        )
+        starting = [(name, iso3) for name, iso3 in english if name.lower().startswith(typed.lower())]
+        merged: dict[str, str] = {}
+        for iso3, name in own + [(iso3, name) for name, iso3 in starting] + others:
+            merged.setdefault(iso3, self._choice_name(name, entities.state_names[iso3]))
+        for name, iso3 in english:
+            merged.setdefault(iso3, name)
+        return [(name, iso3) for iso3, name in merged.items()][:AUTOCOMPLETE_LIMIT]
+
+    @staticmethod
+    def _choice_name(name: str, english: str) -> str:
+        """ "Allemagne (Germany)"; the name alone when it is the English one."""
+        shown = name if normalize(name) == normalize(english) else f"{name} ({english})"
+        return shown[:CHOICE_NAME_LIMIT]
 
     @app_commands.command(name=ASK.name, description=ASK.description)
     @app_commands.describe(**ASK.descriptions(DISCORD))
