@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import hashlib
+import io
 import re
 from collections.abc import Callable, Hashable, Iterator
 from dataclasses import dataclass
@@ -17,6 +17,7 @@ from typing import Any, Protocol
 import yaml
 
 from bot.clock import today_utc
+from bot.facts.files import FileProblem, decode, digest, read_bytes, snapshot
 from bot.facts.records import (
     CONFIDENCE_LEVELS,
     CONSENT_METHODS,
@@ -150,13 +151,8 @@ class Report:
 
 
 def content_hash(knowledge_dir: Path) -> str:
-    """SHA-256 over the names and bytes of the knowledge files."""
-    digest = hashlib.sha256()
-    for name in KNOWLEDGE_FILES:
-        path = knowledge_dir / name
-        digest.update(name.encode())
-        digest.update(path.read_bytes() if path.exists() else b"<missing>")
-    return digest.hexdigest()
+    """SHA-256 over the names and bytes of the knowledge files, as they are now."""
+    return digest(snapshot(Path(knowledge_dir), KNOWLEDGE_FILES), KNOWLEDGE_FILES)
 
 
 def parse_date(text: str) -> dt.date:
@@ -180,12 +176,27 @@ class _Collector:
         self.problems: list[str] = []
         self.warnings: list[str] = []
         self.citing: list[tuple[str, int, tuple[str, ...]]] = []  # (file, line, source ids) of each claim
+        self.read: dict[str, bytes] = {}  # the bytes parsed, for the content hash
 
     def add(self, name: str, line: int, message: str) -> None:
-        self.problems.append(f"{self.dir / name}:{line}: {message}")
+        self.problems.append(f"{name}:{line}: {message}")
 
     def warn(self, name: str, line: int, message: str) -> None:
-        self.warnings.append(f"{self.dir / name}:{line}: {message}")
+        self.warnings.append(f"{name}:{line}: {message}")
+
+    def text(self, name: str) -> str | None:
+        """The file's text, read once; None (after recording why) when it cannot be used."""
+        try:
+            data = read_bytes(self.dir / name)
+        except FileProblem as problem:
+            self.add(name, problem.line, problem.message)
+            return None
+        self.read[name] = data
+        try:
+            return decode(data)
+        except FileProblem as problem:
+            self.add(name, problem.line, problem.message)
+            return None
 
     def date(
         self, name: str, line: int, column: str, value: str, *, required: bool = False
@@ -212,19 +223,17 @@ class _CsvReader(Protocol):
 
 def _read_csv(col: _Collector, name: str, columns: dict[str, bool]) -> Iterator[tuple[int, dict[str, str]]]:
     """``(line, row)`` for each well-formed row of a CSV file, every column present and stripped."""
-    path = col.dir / name
-    if not path.exists():
-        col.add(name, 0, "file is missing")
+    text = col.text(name)
+    if text is None:
         return
-    with path.open(newline="", encoding="utf-8") as handle:
-        reader = csv.reader(handle)
-        header = _csv_header(col, name, reader, columns)
-        if header is None:
-            return
-        for line, values in _csv_records(col, name, reader):
-            row = _csv_row(col, name, line, header, values, columns)
-            if row is not None:
-                yield line, row
+    reader = csv.reader(io.StringIO(text, newline=""))
+    header = _csv_header(col, name, reader, columns)
+    if header is None:
+        return
+    for line, values in _csv_records(col, name, reader):
+        row = _csv_row(col, name, line, header, values, columns)
+        if row is not None:
+            yield line, row
 
 
 def _csv_header(col: _Collector, name: str, reader: _CsvReader, columns: dict[str, bool]) -> list[str] | None:
@@ -239,7 +248,7 @@ def _csv_header(col: _Collector, name: str, reader: _CsvReader, columns: dict[st
         return None
     for column in header:
         if column not in columns:
-            col.add(name, 1, f"unknown column {column!r}")
+            col.add(name, 1, f"unknown column {_quote(column)}")
     missing = [c for c, required in columns.items() if required and c not in header]
     for column in missing:
         col.add(name, 1, f"missing required column {column!r}")
@@ -289,13 +298,17 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict[Hash
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 
+def _quote(text: str, limit: int = 40) -> str:
+    """``text`` quoted, cut to ``limit`` characters: a header can be any line of any file."""
+    return repr(text if len(text) <= limit else text[:limit] + "…")
+
+
 def _read_yaml(col: _Collector, name: str) -> Any:
-    path = col.dir / name
-    if not path.exists():
-        col.add(name, 0, "file is missing")
+    text = col.text(name)
+    if text is None:
         return None
     try:
-        return yaml.load(path.read_text(encoding="utf-8"), Loader=_LineLoader)
+        return yaml.load(text, Loader=_LineLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         col.add(name, (mark.line + 1) if mark else 1, f"invalid YAML: {getattr(exc, 'problem', exc)}")
@@ -800,7 +813,7 @@ def _load_meta(col: _Collector, sources: dict[str, Source], today: dt.date) -> _
     reviewed = _meta_date(col, name, data, "reviewed") or dt.date.min
     if reviewed != dt.date.min and (today - reviewed).days > STALE_AFTER_DAYS:
         col.warnings.append(
-            f"{col.dir / name}:1: the facts were last reviewed on {reviewed}, "
+            f"{name}:1: the facts were last reviewed on {reviewed}, "
             f"{(today - reviewed).days} days ago; check them against the depositary record"
         )
     for key in ("depositary_source", "treaty_source"):
@@ -819,7 +832,7 @@ def validate(knowledge_dir: Path, *, today: dt.date | None = None) -> Report:
     today = today or today_utc()
     col = _Collector(Path(knowledge_dir))
     if not col.dir.is_dir():
-        return Report(None, [f"{col.dir}:0: knowledge directory does not exist"], [])
+        return Report(None, [f"{col.dir}:0: knowledge directory does not exist (or is not a folder)"], [])
     sources = _load_sources(col)
     meta = _load_meta(col, sources, today)
     states = _load_states(col, sources)
@@ -843,7 +856,7 @@ def validate(knowledge_dir: Path, *, today: dt.date | None = None) -> Report:
         facts=facts,
         sources=sources,
         places=places,
-        content_hash=content_hash(col.dir),
+        content_hash=digest(col.read, KNOWLEDGE_FILES),
     )
     return Report(kb, [], col.warnings)
 

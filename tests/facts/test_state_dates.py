@@ -20,7 +20,7 @@ def row_problems(knowledge_copy: Path, dates: str, note: str = "") -> list[str]:
     path = knowledge_copy / "states.csv"
     path.write_text(f"{HEADER}\nFRA,France,yes,{dates},untc-xxvi-5,,high,{note},\n", encoding="utf-8")
     found = validate(knowledge_copy, today=dt.date(2026, 11, 27)).problems
-    prefix = f"{path}:2: "
+    prefix = "states.csv:2: "
     return [p.removeprefix(prefix) for p in found if p.startswith(prefix)]
 
 
