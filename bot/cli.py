@@ -4,13 +4,19 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import io
 import json
+import sqlite3
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot import __version__
 from bot.clock import DateOutOfRange, parse_iso_date, today_utc
+
+if TYPE_CHECKING:
+    from bot.settings import Settings
 
 
 def _date(value: str) -> dt.date:
@@ -80,6 +86,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     from bot.settings import GENERAL, SettingsError, load_settings
 
+    _forgiving_stdio()
+
     try:
         settings = load_settings(only=None if args.command in ("run", "sync") else GENERAL)
     except SettingsError as exc:
@@ -100,13 +108,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _depositary(knowledge_dir, args.page, as_json=args.json, write=args.write)
     if args.command in ("states", "ask", "console", "evaluate"):
         from bot.facts.database import ensure_database
-        from bot.facts.validate import KnowledgeError
 
-        try:
-            ensure_database(knowledge_dir, database)
-        except KnowledgeError as exc:
-            _print_problems(exc.problems)
-            return 1
+        failed = _guarded(ensure_database, knowledge_dir, database)
+        if failed is not None:
+            return failed
         if args.command == "states":
             return _states(database, args.as_of, as_json=args.json)
         if args.command == "ask":
@@ -124,11 +129,48 @@ def main(argv: Sequence[str] | None = None) -> int:
         from bot.frontends.console import run_console
 
         return run_console(knowledge_dir=knowledge_dir, database=database, as_of=args.as_of)
+    return _discord(args, settings, knowledge_dir=knowledge_dir, database=database)
+
+
+def _forgiving_stdio() -> None:
+    """Undecodable input becomes U+FFFD and unprintable output a '?', so one bad line never ends a batch."""
+    for stream in (sys.stdin, sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors="backslashreplace" if stream is sys.stderr else "replace")
+
+
+def _discord(args: argparse.Namespace, settings: Settings, *, knowledge_dir: Path, database: Path) -> int:
+    """``run`` or ``sync``; knowledge problems that leave no usable fact base are listed, not raised."""
+    from bot.facts.database import DatabaseError
+    from bot.facts.validate import KnowledgeError
     from bot.frontends.discord.app import run_bot, sync_commands
 
-    if args.command == "run":
-        return run_bot(settings, knowledge_dir=knowledge_dir, database=database)
-    return sync_commands(settings, guild_id=args.guild, knowledge_dir=knowledge_dir, database=database)
+    try:
+        if args.command == "run":
+            return run_bot(settings, knowledge_dir=knowledge_dir, database=database)
+        return sync_commands(settings, guild_id=args.guild, knowledge_dir=knowledge_dir, database=database)
+    except KnowledgeError as exc:
+        _print_problems(exc.problems)
+        return 1
+    except DatabaseError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+
+
+def _guarded(step: Callable[..., object], *args: object) -> int | None:
+    """Run ``step``; None when it worked, or 1 after listing knowledge or database problems."""
+    from bot.facts.database import DatabaseError
+    from bot.facts.validate import KnowledgeError
+
+    try:
+        step(*args)
+    except KnowledgeError as exc:
+        _print_problems(exc.problems)
+        return 1
+    except (DatabaseError, OSError, sqlite3.Error) as exc:
+        print(f"error: the fact database cannot be used: {exc}", file=sys.stderr)
+        return 1
+    return None
 
 
 def _print_problems(problems: Sequence[str]) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import gc
+import logging
 import sqlite3
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -13,11 +14,16 @@ from typing import Any
 import sqlite_utils
 
 from bot.engine import Engine
-from bot.facts.database import ensure_database, read_knowledge, write_database
+from bot.facts.database import ensure_database, read_knowledge, read_meta, sweep_orphans, write_database
 from bot.facts.records import Event, Fact, KnowledgeBase, Source, State
-from bot.facts.validate import validate
+from bot.facts.validate import KnowledgeError, validate
 
 MAX_LISTED_PROBLEMS = 10
+log = logging.getLogger("bot.service")
+
+
+class AuditUnavailable(Exception):
+    """The audit log cannot be opened, read or written."""
 
 
 @dataclass(slots=True)
@@ -30,9 +36,16 @@ class ReloadResult:
     problems: list[str] = field(default_factory=list)
     changes: list[str] = field(default_factory=list)
     duration_ms: float = 0.0
+    audited: bool = True
 
     def summary(self) -> str:
         """A short human-readable summary (problems capped at 10 plus a count)."""
+        text = self._outcome()
+        if not self.audited:
+            text += "\nThe audit log could not be written, so this reload is not recorded there."
+        return text
+
+    def _outcome(self) -> str:
         if not self.ok:
             shown = self.problems[:MAX_LISTED_PROBLEMS]
             text = "Reload failed; the previous fact base stays in service.\n" + "\n".join(
@@ -110,8 +123,20 @@ class AuditLog:
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        with self._db() as db:
+        try:
+            self._db().close()
+        except AuditUnavailable as exc:  # the bot still answers; /about and /reload say so
+            log.error("%s", exc)
+
+    def _db(self) -> _Connection:
+        """An open connection with the ``reloads`` table; :class:`AuditUnavailable` when impossible."""
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            connection = _Connection(self.path)
+        except (OSError, sqlite3.Error) as exc:
+            raise AuditUnavailable(f"the audit log {self.path.name} cannot be opened: {exc}") from exc
+        try:
+            db = sqlite_utils.Database(connection.conn)
             if "reloads" not in db.table_names():
                 db.table("reloads").create(
                     {
@@ -126,12 +151,19 @@ class AuditLog:
                     },
                     pk="id",
                 )
-
-    def _db(self) -> _Connection:
-        return _Connection(self.path)
+        except (OSError, sqlite3.Error) as exc:
+            connection.close()
+            raise AuditUnavailable(f"the audit log {self.path.name} cannot be used: {exc}") from exc
+        return connection
 
     def record(self, *, user_id: str, user_name: str, result: ReloadResult) -> None:
-        """Append one reload to the log."""
+        """Append one reload to the log; :class:`AuditUnavailable` when it cannot be written."""
+        try:
+            self._write(user_id=user_id, user_name=user_name, result=result)
+        except (OSError, sqlite3.Error) as exc:
+            raise AuditUnavailable(f"the audit log {self.path.name} cannot be written: {exc}") from exc
+
+    def _write(self, *, user_id: str, user_name: str, result: ReloadResult) -> None:
         with self._db() as db:
             db.table("reloads").insert(
                 {
@@ -146,9 +178,12 @@ class AuditLog:
             )
 
     def last(self) -> dict[str, object] | None:
-        """The most recent reload, or None."""
-        with self._db() as db:
-            rows = list(db.table("reloads").rows_where(order_by="id desc", limit=1))
+        """The most recent reload, or None; :class:`AuditUnavailable` when the log cannot be read."""
+        try:
+            with self._db() as db:
+                rows = list(db.table("reloads").rows_where(order_by="id desc", limit=1))
+        except (OSError, sqlite3.Error) as exc:
+            raise AuditUnavailable(f"the audit log {self.path.name} cannot be read: {exc}") from exc
         return rows[0] if rows else None
 
 
@@ -160,7 +195,12 @@ class _Connection:
         return sqlite_utils.Database(self.conn)
 
     def __exit__(self, *exc: object) -> None:
-        self.conn.commit()
+        try:
+            self.conn.commit()
+        finally:
+            self.conn.close()
+
+    def close(self) -> None:
         self.conn.close()
 
 
@@ -175,13 +215,30 @@ class FactStore:
     def __init__(self, *, knowledge_dir: Path, database: Path, audit_path: Path | None = None) -> None:
         self.knowledge_dir = Path(knowledge_dir)
         self.database = Path(database)
-        ensure_database(self.knowledge_dir, self.database)
+        for orphan in sweep_orphans(self.database):
+            log.info("deleted %s, left by an interrupted build", orphan.name)
+        self.start_problems = self._ensure()
         self.engine = Engine(read_knowledge(self.database))
         # The fact base is long-lived: keep it out of the collector's full passes, which would
         # otherwise stall the event loop while a reload's worker thread holds the GIL.
         gc.freeze()
         self.audit = AuditLog(audit_path or self.database.with_name("audit.sqlite3"))
         self._lock = asyncio.Lock()
+
+    def _ensure(self) -> list[str]:
+        """Build the database when stale; with broken files and a good earlier build, serve that build."""
+        try:
+            ensure_database(self.knowledge_dir, self.database)
+        except KnowledgeError as exc:
+            if not read_meta(self.database).get("content_hash"):
+                raise
+            log.error(
+                "the knowledge files have %d problem(s); serving the last good build until they are fixed:\n%s",
+                len(exc.problems),
+                "\n".join(exc.problems[:MAX_LISTED_PROBLEMS]),
+            )
+            return exc.problems
+        return []
 
     @property
     def kb(self) -> KnowledgeBase:
@@ -190,12 +247,25 @@ class FactStore:
     async def reload(self, *, user_id: str = "", user_name: str = "") -> ReloadResult:
         """Re-read, validate, rebuild and swap in the fact base; reloads run one after the other."""
         async with self._lock:
-            result = await asyncio.to_thread(self._rebuild)
-            if result.ok and isinstance(result, _Rebuilt) and result.engine is not None:
-                self.engine = result.engine
-                gc.freeze()
-            await asyncio.to_thread(self.audit.record, user_id=user_id, user_name=user_name, result=result)
+            before = self.engine.kb.content_hash
+            result = ReloadResult(
+                False, before, before, problems=["the reload stopped with an internal error"]
+            )
+            try:
+                result = await asyncio.to_thread(self._rebuild)
+                if result.ok and isinstance(result, _Rebuilt) and result.engine is not None:
+                    self.engine = result.engine
+                    gc.freeze()
+            finally:  # every reload is audited, whatever happened
+                await asyncio.to_thread(self._audit, result, user_id=user_id, user_name=user_name)
             return result
+
+    def _audit(self, result: ReloadResult, *, user_id: str, user_name: str) -> None:
+        try:
+            self.audit.record(user_id=user_id, user_name=user_name, result=result)
+        except AuditUnavailable as exc:
+            log.error("reload by %s not audited: %s", user_id or "?", exc)
+            result.audited = False
 
     def _rebuild(self) -> ReloadResult:
         started = dt.datetime.now(dt.UTC)

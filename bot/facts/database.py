@@ -7,10 +7,12 @@ moved into place, so a failed build leaves the previous database intact.
 from __future__ import annotations
 
 import datetime as dt
+import glob
 import json
 import os
 import sqlite3
 import tempfile
+import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,6 +39,9 @@ from bot.textnorm import normalize
 
 SCHEMA_VERSION = "2"
 _COUNTED_TABLES = ("sources", "states", "aliases", "groups", "events", "facts", "places")
+# A build takes well under a second; a temporary file this old was left by a killed one.
+ORPHAN_AFTER_SECONDS = 60.0
+_TEMP_SUFFIXES = (".tmp", ".tmp-journal", ".tmp-wal", ".tmp-shm")
 
 
 class DatabaseError(Exception):
@@ -185,13 +190,37 @@ def build(knowledge_dir: Path, db_path: Path) -> dict[str, str]:
     return write_database(kb, Path(db_path))
 
 
+def read_only_uri(db_path: Path) -> str:
+    """A read-only SQLite URI for ``db_path``; ``#``, ``?`` and ``%`` in the path are escaped."""
+    return Path(db_path).resolve().as_uri() + "?mode=ro"
+
+
+def sweep_orphans(db_path: Path, *, older_than: float = ORPHAN_AFTER_SECONDS) -> list[Path]:
+    """Delete temporary files a killed build left beside ``db_path``; return what was deleted."""
+    db_path = Path(db_path)
+    cutoff = time.time() - older_than
+    swept: list[Path] = []
+    try:
+        candidates = list(db_path.parent.glob(f".{glob.escape(db_path.name)}.*"))
+    except OSError:
+        return swept
+    for path in candidates:
+        try:
+            if path.name.endswith(_TEMP_SUFFIXES) and path.lstat().st_mtime < cutoff:
+                path.unlink()
+                swept.append(path)
+        except OSError:
+            continue
+    return swept
+
+
 def read_meta(db_path: Path) -> dict[str, str]:
     """The ``meta`` table of ``db_path``, or an empty dict when there is no usable database."""
     db_path = Path(db_path)
     if not db_path.exists():
         return {}
     try:
-        conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+        conn = sqlite3.connect(read_only_uri(db_path), uri=True)
         try:
             return {row[0]: row[1] for row in conn.execute("select key, value from meta")}
         finally:
@@ -335,7 +364,7 @@ def read_knowledge(db_path: Path) -> KnowledgeBase:
     db_path = Path(db_path)
     if not db_path.exists():
         raise DatabaseError(f"no database at {db_path}; run `python -m bot build`")
-    conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+    conn = sqlite3.connect(read_only_uri(db_path), uri=True)
     try:
         db = sqlite_utils.Database(conn)
         return _read_records(db, _read_meta_table(db, db_path))
@@ -350,5 +379,7 @@ __all__ = [
     "ensure_database",
     "read_knowledge",
     "read_meta",
+    "read_only_uri",
+    "sweep_orphans",
     "write_database",
 ]

@@ -17,7 +17,7 @@ from bot.engine.intents import Intent
 from bot.engine.query import Query
 from bot.engine.status import STATUSES, status_counts, status_on
 from bot.frontends.text import citation_detail, snippet_text
-from bot.service import FactStore, ReloadResult
+from bot.service import AuditUnavailable, FactStore, ReloadResult
 from bot.textnorm import clean
 
 AUTOCOMPLETE_LIMIT = 25
@@ -225,13 +225,18 @@ class CommandReplies:
             f"Answers are computed for {format_date(on)} (UTC) unless a question names another date.",
             "Status counts today: " + ", ".join(f"{code} {counts.get(code, 0)}" for code in STATUSES),
         ]
-        last = self.store.audit.last()
-        if last:
-            outcome = "succeeded" if last["ok"] else "failed"
-            lines.append(f"Last reload: {last['at']} by {last['user_name'] or last['user_id']}, {outcome}")
-        else:
-            lines.append("Last reload: none since the audit log was created")
+        lines.append(self._last_reload())
         return Reply(body="\n".join(lines), title="About", ephemeral=True)
+
+    def _last_reload(self) -> str:
+        try:
+            last = self.store.audit.last()
+        except AuditUnavailable:
+            return "Last reload: unknown (audit log unavailable)"
+        if not last:
+            return "Last reload: none since the audit log was created"
+        outcome = "succeeded" if last["ok"] else "failed"
+        return f"Last reload: {last['at']} by {last['user_name'] or last['user_id']}, {outcome}"
 
     async def reload(self, *, user_id: str, user_name: str) -> tuple[Reply, ReloadResult]:
         result = await self.store.reload(user_id=user_id, user_name=user_name)

@@ -364,6 +364,15 @@ async def test_reload_with_a_broken_file_keeps_the_old_answers(harness) -> None:
     assert harness["store"].audit.last()["ok"] == 0
 
 
+async def test_reload_of_a_file_that_is_not_utf8_names_the_line_and_is_audited(harness) -> None:
+    (harness["knowledge"] / "places.csv").write_bytes(b"name,kind\nQu\xe9bec,city\n")
+    await invoke(harness, P.command("reload", user_id=ADMIN_USER))
+    text = embed_of(last_message(harness))["description"]
+    assert "Reload failed" in text and "places.csv:2: not valid UTF-8" in text
+    assert str(harness["knowledge"]) not in text
+    assert harness["store"].audit.last()["ok"] == 0
+
+
 async def test_questions_during_a_reload_all_succeed(harness) -> None:
     bot: TreatyBot = harness["bot"]
     bot.limiter.rate = 10_000
