@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from bot.facts.records import State
 
-MAX_ANSWER_CHARS = 1500
+MAX_ANSWER_CHARS = 8000
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,14 +64,18 @@ class Answer:
 
 
 def fit(text: str, limit: int = MAX_ANSWER_CHARS) -> str:
-    """Cut ``text`` to ``limit`` characters at a line or word boundary, marking the cut."""
+    """``text`` within ``limit`` characters, ended at a line or sentence end and saying it was shortened.
+
+    Front ends page long answers, so this only bounds a pathological one.
+    """
     if len(text) <= limit:
         return text
-    cut = text[: limit - 2]
-    boundary = max(cut.rfind("\n"), cut.rfind(" "))
-    if boundary > limit // 2:
-        cut = cut[:boundary]
-    return cut.rstrip() + " …"
+    note = "\n_(This answer was shortened; ask about a narrower period or group for the rest.)_"
+    cut = text[: limit - len(note)]
+    boundary = max(cut.rfind("\n"), cut.rfind(". "), cut.rfind("; "))
+    if boundary > 0:
+        cut = cut[: boundary + 1]
+    return cut.rstrip() + note
 
 
 def decline(

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from bot.clock import EARLIEST, LATEST, today_utc
-from bot.engine.answer import Answer, decline, fit
+from bot.engine.answer import MAX_ANSWER_CHARS, Answer, decline, fit
 from bot.engine.answers import direct, meta
 from bot.engine.citations import tidy
 from bot.engine.conversation import rewrite
@@ -139,7 +139,7 @@ class Engine:
             answer.truncated_input = truncated
         if answer.truncated_input:
             answer.text = (
-                fit(answer.text, 1500 - 60)
+                fit(answer.text, MAX_ANSWER_CHARS - 60)
                 + f"\n\n_(Your question was cut to {MAX_QUESTION_CHARS} characters.)_"
             )
         answer.text = fit(sentences(answer.text))

@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from support.cli import ROOT
 
+from bot.engine.answer import MAX_ANSWER_CHARS
 from bot.engine.core import UNCITED_INTENTS
 from bot.evaluate import judge, load_cases
 
@@ -118,7 +119,7 @@ def test_long_question_is_cut_and_says_so(engine) -> None:
     answer = engine.ask(question, as_of=dt.date(2026, 11, 27))
     assert answer.truncated_input
     assert "cut to 500 characters" in answer.text
-    assert len(answer.text) <= 1500
+    assert len(answer.text) <= MAX_ANSWER_CHARS
 
 
 def test_invisible_characters_are_stripped_before_the_cut(engine) -> None:
@@ -183,7 +184,7 @@ def test_random_text_never_raises(engine, text: str) -> None:
     answer = engine.ask(text, as_of=dt.date(2026, 11, 27))
     data = answer.to_dict()
     assert isinstance(data["matched"], bool)
-    assert len(data["answer"]) <= 1500
+    assert len(data["answer"]) <= MAX_ANSWER_CHARS
     assert "@everyone" not in data["answer"] and "@here" not in data["answer"]
     assert not re.search(r"<@[&!]?\d+>", data["answer"])
     if data["matched"] and data["intent"] not in UNCITED_INTENTS:

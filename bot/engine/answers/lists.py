@@ -641,7 +641,7 @@ def joined_in_period(ix: FactIndex, ctx: Question) -> Answer:
         lines.append(
             "Also bound during that period, having deposited earlier: "
             + ", ".join(f"{s.name} ({format_date(known(s.entry_into_force))})" for s in extra[:20])
-            + ("…" if len(extra) > 20 else "")
+            + (f", and {len(extra) - 20} more." if len(extra) > 20 else "")
         )
     chosen = deposited + extra
     return matched("\n".join(lines), chosen, [depositary_citation(ix, chosen)], 0.85, I.RECENT)

@@ -18,8 +18,9 @@ from bot.engine import foreign_names
 from bot.frontends.commands import DISCORD, command_named
 from bot.frontends.discord.checks import quota_check, reload_admin_check, take_quota
 from bot.frontends.discord.cooldown import UserRateLimiter
-from bot.frontends.discord.embeds import to_embed, to_text
+from bot.frontends.discord.embeds import to_pages, to_texts
 from bot.frontends.discord.errors import BadDate, report_interaction_error
+from bot.frontends.discord.paging import PagerView
 from bot.frontends.replies import AUTOCOMPLETE_LIMIT, CHOICE_NAME_LIMIT, CommandReplies, Reply
 from bot.settings import Settings
 from bot.textnorm import clean, normalize
@@ -109,21 +110,45 @@ class TreatyCommands(commands.Cog):
     async def send(
         self, interaction: discord.Interaction, reply: Reply, *, command: str, started: float
     ) -> None:
-        """Send ``reply`` as the interaction's response (or follow-up after a defer), with embeds where allowed."""
+        """Send ``reply`` as the interaction's response (or follow-up after a defer): embeds where allowed,
+        in pages with buttons when long; otherwise plain messages of at most 2,000 characters."""
         message = Message(ephemeral=reply.ephemeral, allowed_mentions=discord.AllowedMentions.none())
+        later: list[str] = []
+        view: discord.ui.View | None = None
+        suggestions = [SuggestionButton(s, self, public=not reply.ephemeral) for s in reply.suggestions[:3]]
         if interaction.guild_id is None or interaction.app_permissions.embed_links:
-            message["embed"] = to_embed(reply)
+            pages = to_pages(reply)
+            message["embed"] = pages[0]
+            if len(pages) > 1:
+                view = PagerView(pages, owner_id=interaction.user.id, extra=list(suggestions))
         else:
-            message["content"] = to_text(reply)
+            first, *later = to_texts(reply)
+            message["content"] = first
+        if view is None and suggestions:
+            view = SuggestionView(reply.suggestions, self, public=not reply.ephemeral)
+        if view is not None:
+            message["view"] = view
         if reply.attachment:
             name, data = reply.attachment
             message["file"] = discord.File(io.BytesIO(data), filename=name)
-        if reply.suggestions:
-            message["view"] = SuggestionView(reply.suggestions, self, public=not reply.ephemeral)
+        await self._deliver(interaction, message)
+        if isinstance(view, PagerView):
+            view.origin = interaction
+        for text in later:
+            await interaction.followup.send(
+                content=text, ephemeral=reply.ephemeral, allowed_mentions=discord.AllowedMentions.none()
+            )
+        self._log(interaction, reply, command=command, started=started)
+
+    @staticmethod
+    async def _deliver(interaction: discord.Interaction, message: Message) -> None:
         if interaction.response.is_done():
             await interaction.followup.send(**message)
         else:
             await interaction.response.send_message(**message)
+
+    @staticmethod
+    def _log(interaction: discord.Interaction, reply: Reply, *, command: str, started: float) -> None:
         answer = reply.answer
         log.info(
             "answered user=%s command=%s matched=%s states=%s latency_ms=%.1f",

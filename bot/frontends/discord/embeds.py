@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import discord
 
+from bot.frontends.pages import split_text
 from bot.frontends.replies import Reply
 from bot.frontends.text import citation_detail, snippet_text
 
@@ -64,3 +65,64 @@ def to_embed(reply: Reply) -> discord.Embed:
 def to_text(reply: Reply) -> str:
     """The reply as plain text for channels where the bot may not embed links."""
     return cut(reply.as_text(), CONTENT_LIMIT)
+
+
+# Room left on a page for its title, the "Did you mean" field and the footer with its page number.
+PAGE_BODY_LIMIT = 3800
+PAGE_LABEL_ROOM = 20
+
+
+def _source_fields(reply: Reply) -> list[tuple[str, str]]:
+    """Each source as embed fields; a source too long for one field continues in the next."""
+    fields: list[tuple[str, str]] = []
+    for number, source in enumerate(reply.sources, start=1):
+        value = f"[{citation_detail(source)}]({source.url})"
+        if source.snippet:
+            value += f"\n{snippet_text(source)}"
+        name = cut(f"[{number}] {source.title}", FIELD_NAME_LIMIT - len(" (continued)"))
+        for index, piece in enumerate(split_text(value, FIELD_VALUE_LIMIT)):
+            fields.append((name if index == 0 else f"{name} (continued)", piece))
+    return fields
+
+
+def _page_label(footer: str, number: int, total: int) -> str:
+    label = f"page {number}/{total}"
+    return cut(f"{footer} · {label}" if footer else label, FOOTER_LIMIT)
+
+
+def _new_page(reply: Reply, body: str | None) -> discord.Embed:
+    return discord.Embed(
+        title=cut(reply.title, TITLE_LIMIT) if reply.title else None,
+        description=body,
+        colour=COLOUR_ANSWER if reply.answer is None or reply.answer.matched else COLOUR_DECLINE,
+    )
+
+
+def _fits(page: discord.Embed, name: str, value: str, room: int) -> bool:
+    return len(page.fields) < FIELD_COUNT_LIMIT and embed_size(page) + len(name) + len(value) <= room
+
+
+def to_pages(reply: Reply) -> list[discord.Embed]:
+    """The whole reply as embeds within Discord's limits: the text split at line or sentence ends,
+    then the sources; each page says "page i/n" in its footer when there is more than one."""
+    pages = [_new_page(reply, body) for body in split_text(reply.body, PAGE_BODY_LIMIT)]
+    if reply.suggestions:
+        suggestions = "\n".join(f"• {s}" for s in reply.suggestions)
+        pages[0].add_field(
+            name="Did you mean", value=split_text(suggestions, FIELD_VALUE_LIMIT)[0], inline=False
+        )
+    room = EMBED_TOTAL_LIMIT - len(cut(reply.footer, FOOTER_LIMIT)) - PAGE_LABEL_ROOM
+    for name, value in _source_fields(reply):
+        if not _fits(pages[-1], name, value, room):
+            pages.append(_new_page(reply, None))
+        pages[-1].add_field(name=name, value=value, inline=False)
+    for number, page in enumerate(pages, start=1):
+        footer = _page_label(reply.footer, number, len(pages)) if len(pages) > 1 else reply.footer
+        if footer:
+            page.set_footer(text=cut(footer, FOOTER_LIMIT))
+    return pages
+
+
+def to_texts(reply: Reply) -> list[str]:
+    """The whole reply as plain messages of at most 2,000 characters, split at line or sentence ends."""
+    return split_text(reply.as_text(), CONTENT_LIMIT)
