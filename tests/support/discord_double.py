@@ -4,6 +4,10 @@ It records every request, can inject faults on any route (429 with ``retry_after
 delays, dropped connections, a 200 with a body of the test's choosing), and drives the gateway: HELLO, IDENTIFY with a token check,
 READY, GUILD_CREATE, heartbeats, RESUME with replay, INVALID_SESSION, RECONNECT, and
 dispatch of INTERACTION_CREATE and MESSAGE_CREATE.
+
+Like Discord, it refuses (403) a message or a reaction the bot has no permission for in a channel of its
+guild (see ``CHANNELS``), and a command sync (400) whose body breaks Discord's OpenAPI schema, when
+the schema is at hand (``OPENAPI``).
 """
 
 from __future__ import annotations
@@ -16,6 +20,8 @@ import re
 import time
 import uuid
 from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
 from typing import Any
 
 from aiohttp import WSCloseCode, WSMsgType, web
@@ -24,6 +30,162 @@ from support import discord_payloads as P
 
 MESSAGE_CONTENT_INTENT = 1 << 15
 FULL_PERMISSIONS = P.ALL_PERMISSIONS
+OPENAPI = Path(__file__).resolve().parents[3] / "shared" / "reference" / "discord-openapi.json"
+"""Discord's OpenAPI spec, beside the checkout as ``shared/`` is."""
+
+ADD_REACTIONS = 1 << 6
+SEND_MESSAGES = 1 << 11
+READ_MESSAGE_HISTORY = 1 << 16
+SEND_MESSAGES_IN_THREADS = 1 << 38
+BOT_ROLE_ID = "900000000000000020"
+BOT_ROLE_PERMISSIONS = READ_MESSAGE_HISTORY | ADD_REACTIONS | SEND_MESSAGES_IN_THREADS
+"""The bot's own role, on top of @everyone's (view, send, embed links, use application commands)."""
+
+READ_ONLY_CHANNEL_ID = "900000000000000011"
+OPEN_THREAD_ID = "900000000000000012"
+NO_THREADS_CHANNEL_ID = "900000000000000013"
+CLOSED_THREAD_ID = "900000000000000014"
+NO_REACTIONS_CHANNEL_ID = "900000000000000015"
+NO_HISTORY_CHANNEL_ID = "900000000000000016"
+CHANNELS: dict[str, tuple[str, dict[str, tuple[int, int]]]] = {
+    P.CHANNEL_ID: ("general", {}),
+    READ_ONLY_CHANNEL_ID: ("announcements", {P.GUILD_ID: (0, SEND_MESSAGES)}),
+    NO_THREADS_CHANNEL_ID: ("no-threads", {BOT_ROLE_ID: (0, SEND_MESSAGES_IN_THREADS)}),
+    NO_REACTIONS_CHANNEL_ID: ("no-reactions", {BOT_ROLE_ID: (0, ADD_REACTIONS)}),
+    NO_HISTORY_CHANNEL_ID: ("no-history", {BOT_ROLE_ID: (0, READ_MESSAGE_HISTORY)}),
+}
+"""The guild's text channels: name, and the overwrites (role id to allowed and denied bits)."""
+THREADS: dict[str, str] = {OPEN_THREAD_ID: READ_ONLY_CHANNEL_ID, CLOSED_THREAD_ID: NO_THREADS_CHANNEL_ID}
+"""The guild's public threads, and the channel of each."""
+
+
+def bot_permissions(channel_id: str) -> int:
+    """The bot's permissions in a channel or thread of the guild, as Discord resolves them; in a thread,
+    SEND_MESSAGES stands for "send messages in threads", which is what posting there needs."""
+    thread_of = THREADS.get(channel_id)
+    _, overwrites = CHANNELS.get(thread_of or channel_id, ("", {}))
+    value = int(P.MEMBER_PERMISSIONS) | BOT_ROLE_PERMISSIONS
+    for role in (P.GUILD_ID, BOT_ROLE_ID):  # @everyone's overwrite, then the bot role's
+        allow, deny = overwrites.get(role, (0, 0))
+        value = (value & ~deny) | allow
+    if thread_of:
+        value = value & ~SEND_MESSAGES | (SEND_MESSAGES if value & SEND_MESSAGES_IN_THREADS else 0)
+    return value
+
+
+MISSING_PERMISSIONS = {"message": "Missing Permissions", "code": 50013}
+NO_HISTORY = {"message": "Cannot reply without permission to read message history", "code": 160002}
+
+
+# ---------------------------------------------------------------- Discord's OpenAPI schema, the subset it uses
+@cache
+def openapi() -> dict[str, Any]:
+    return json.loads(OPENAPI.read_text(encoding="utf-8"))
+
+
+_JSON_TYPES: dict[str, tuple[type, ...]] = {
+    "object": (dict,),
+    "array": (list,),
+    "string": (str,),
+    "integer": (int,),
+    "number": (int, float),
+    "boolean": (bool,),
+    "null": (type(None),),
+}
+
+
+def _is_type(value: Any, name: str) -> bool:
+    if isinstance(value, bool) and name in ("integer", "number"):
+        return False
+    return isinstance(value, _JSON_TYPES[name])
+
+
+def schema_errors(value: Any, schema: dict[str, Any], where: str = "$") -> list[str]:
+    """What in ``value`` breaks ``schema`` (JSON Schema as Discord's spec writes it: $ref, type, const,
+    enum, pattern, lengths, counts, bounds, properties, required, additionalProperties, items, allOf,
+    oneOf, anyOf); [] if nothing does."""
+    if "$ref" in schema:
+        name = schema["$ref"].rsplit("/", 1)[-1]
+        return schema_errors(value, openapi()["components"]["schemas"][name], where)
+    types = schema.get("type")
+    if types is not None:
+        names = [types] if isinstance(types, str) else types
+        if not any(_is_type(value, name) for name in names):
+            return [f"{where}: {value!r} is not of type {types}"]
+    errors = [*_scalar_errors(value, schema, where), *_combined_errors(value, schema, where)]
+    if isinstance(value, dict):
+        errors += _object_errors(value, schema, where)
+    if isinstance(value, list):
+        errors += _array_errors(value, schema, where)
+    return errors
+
+
+def _scalar_errors(value: Any, schema: dict[str, Any], where: str) -> list[str]:
+    errors = []
+    if "const" in schema and value != schema["const"]:
+        errors.append(f"{where}: {value!r} is not {schema['const']!r}")
+    if "enum" in schema and value not in schema["enum"]:
+        errors.append(f"{where}: {value!r} is not one of {schema['enum']}")
+    if isinstance(value, str):
+        if not schema.get("minLength", 0) <= len(value) <= schema.get("maxLength", len(value)):
+            errors.append(f"{where}: {value!r} has {len(value)} characters")
+        if "pattern" in schema and not re.search(schema["pattern"], value):
+            errors.append(f"{where}: {value!r} does not match {schema['pattern']}")
+    if _is_type(value, "number") and not schema.get("minimum", value) <= value <= schema.get(
+        "maximum", value
+    ):
+        errors.append(f"{where}: {value!r} is out of bounds")
+    return errors
+
+
+def _combined_errors(value: Any, schema: dict[str, Any], where: str) -> list[str]:
+    errors = [e for part in schema.get("allOf", []) for e in schema_errors(value, part, where)]
+    if "oneOf" in schema:
+        found = [schema_errors(value, part, where) for part in schema["oneOf"]]
+        matches = sum(not errors for errors in found)
+        if matches == 0:  # the nearest schema's complaints say the most
+            errors += min(found, key=len)
+        elif matches > 1:
+            errors.append(f"{where}: matches {matches} of the oneOf schemas, not 1")
+    if "anyOf" in schema and all(schema_errors(value, part, where) for part in schema["anyOf"]):
+        errors.append(f"{where}: matches none of the anyOf schemas")
+    return errors
+
+
+def _object_errors(value: dict[str, Any], schema: dict[str, Any], where: str) -> list[str]:
+    errors = [f"{where}: {key!r} is missing" for key in schema.get("required", []) if key not in value]
+    if len(value) > schema.get("maxProperties", len(value)):
+        errors.append(f"{where}: {len(value)} properties")
+    properties = schema.get("properties", {})
+    extra = schema.get("additionalProperties", True)
+    for key, item in value.items():
+        if key in properties:
+            errors += schema_errors(item, properties[key], f"{where}.{key}")
+        elif extra is False:
+            errors.append(f"{where}: unexpected {key!r}")
+        elif isinstance(extra, dict):
+            errors += schema_errors(item, extra, f"{where}.{key}")
+    return errors
+
+
+def _array_errors(value: list[Any], schema: dict[str, Any], where: str) -> list[str]:
+    errors = []
+    if not schema.get("minItems", 0) <= len(value) <= schema.get("maxItems", len(value)):
+        errors.append(f"{where}: {len(value)} items")
+    if schema.get("uniqueItems") and len({json.dumps(v, sort_keys=True) for v in value}) != len(value):
+        errors.append(f"{where}: items are not unique")
+    if "items" in schema:
+        for index, item in enumerate(value):
+            errors += schema_errors(item, schema["items"], f"{where}[{index}]")
+    return errors
+
+
+def command_sync_errors(body: Any) -> list[str]:
+    """What in the body of PUT .../commands Discord's OpenAPI spec refuses; [] without the spec."""
+    if not OPENAPI.is_file():
+        return []
+    path = openapi()["paths"]["/applications/{application_id}/commands"]
+    return schema_errors(body, path["put"]["requestBody"]["content"]["application/json"]["schema"])
 
 
 @dataclass
@@ -67,6 +229,7 @@ class DiscordDouble:
         self.requests: list[Recorded] = []
         self.faults: list[Fault] = []
         self.commands: dict[str, list[dict[str, Any]]] = {}
+        self.sync_errors: list[str] = []
         self.sessions: dict[str, Session] = {}
         self.session: Session | None = None
         self.ws: web.WebSocketResponse | None = None
@@ -213,7 +376,7 @@ class DiscordDouble:
 
     # ---------------------------------------------------------------- REST
     async def _rest(self, request: web.Request) -> web.StreamResponse:
-        path = "/" + request.match_info["tail"]
+        path = request.rel_url.raw_path.removeprefix("/api/v10")  # as sent: "%E2%8F%B3", not "⏳"
         try:
             body = (
                 await request.json()
@@ -328,6 +491,12 @@ class DiscordDouble:
             return self._json(data, headers=ok)
         match = re.fullmatch(r"/applications/(\d+)(?:/guilds/(\d+))?/commands", r.path)
         if match and r.method == "PUT":
+            errors = command_sync_errors(r.body)
+            if errors:
+                self.sync_errors.extend(errors)
+                return self._json(
+                    {"message": "Invalid Form Body", "code": 50035, "errors": errors}, status=400
+                )
             scope = match.group(2) or "global"
             self.commands[scope] = list(r.body or [])
             out = []
@@ -366,14 +535,36 @@ class DiscordDouble:
             "GET",
         ):
             return self._json(self._message((r.body or {}).get("content") or ""), headers=ok)
+        return self._channel_route(r, ok) or self._json({"message": "404: Not Found", "code": 0}, status=404)
+
+    def _channel_route(self, r: Recorded, ok: dict[str, str]) -> web.Response | None:
+        """The bot's messages and reactions in the guild's channels, refused (403) as Discord would."""
         match = re.fullmatch(r"/channels/(\d+)/messages", r.path)
         if match and r.method == "POST":
             if r.headers.get("Authorization") != f"Bot {self.token}":
                 return self._json({"message": "401: Unauthorized", "code": 0}, status=401)
+            refused = self._refused_message(match.group(1), r.body)
+            if refused:
+                return self._json(refused, status=403)
             return self._json(
                 self._message((r.body or {}).get("content") or "", channel_id=match.group(1)), headers=ok
             )
-        return self._json({"message": "404: Not Found", "code": 0}, status=404)
+        match = re.fullmatch(r"/channels/(\d+)/messages/\d+/reactions/[^/]+/@me", r.path)
+        if match and r.method == "PUT":
+            if ~bot_permissions(match.group(1)) & (ADD_REACTIONS | READ_MESSAGE_HISTORY):
+                return self._json(MISSING_PERMISSIONS, status=403)
+            return web.Response(status=204, headers=ok)
+        return None
+
+    @staticmethod
+    def _refused_message(channel_id: str, body: Any) -> dict[str, Any] | None:
+        """Why Discord would refuse the bot's message in the channel; None if it would not."""
+        allowed = bot_permissions(channel_id)
+        if not allowed & SEND_MESSAGES:
+            return MISSING_PERMISSIONS
+        if isinstance(body, dict) and body.get("message_reference") and not allowed & READ_MESSAGE_HISTORY:
+            return NO_HISTORY
+        return None
 
     def _message(self, content: str, *, channel_id: str = P.CHANNEL_ID) -> dict[str, Any]:
         data = P.message(content, author=P.user(P.APP_ID, "treatybot", bot=True))
@@ -454,32 +645,63 @@ class DiscordDouble:
             "member_count": 1,
             "owner_id": "700000000000000000",
             "roles": [
-                {"id": P.GUILD_ID, "name": "@everyone", "permissions": P.MEMBER_PERMISSIONS, "position": 0}
+                {"id": P.GUILD_ID, "name": "@everyone", "permissions": P.MEMBER_PERMISSIONS, "position": 0},
+                {
+                    "id": BOT_ROLE_ID,
+                    "name": "treatybot",
+                    "permissions": str(BOT_ROLE_PERMISSIONS),
+                    "position": 1,
+                },
             ],
             "channels": [
                 {
-                    "id": P.CHANNEL_ID,
+                    "id": channel_id,
                     "type": 0,
-                    "name": "general",
-                    "position": 0,
+                    "name": name,
+                    "position": position,
                     "guild_id": P.GUILD_ID,
-                    "permission_overwrites": [],
+                    "permission_overwrites": [
+                        {"id": role, "type": 0, "allow": str(allow), "deny": str(deny)}
+                        for role, (allow, deny) in overwrites.items()
+                    ],
                 }
+                for position, (channel_id, (name, overwrites)) in enumerate(CHANNELS.items())
             ],
             "members": [
                 {
                     "user": P.user(P.APP_ID, "treatybot", bot=True),
-                    "roles": [],
+                    "roles": [BOT_ROLE_ID],
                     "flags": 0,
                     "joined_at": "2025-01-01T00:00:00+00:00",
                 }
             ],
-            "threads": [],
+            "threads": [self._thread(thread_id, parent_id) for thread_id, parent_id in THREADS.items()],
             "presences": [],
             "voice_states": [],
             "emojis": [],
             "stickers": [],
             "features": [],
+        }
+
+    @staticmethod
+    def _thread(thread_id: str, parent_id: str) -> dict[str, Any]:
+        return {
+            "id": thread_id,
+            "guild_id": P.GUILD_ID,
+            "parent_id": parent_id,
+            "owner_id": "700000000000000001",
+            "name": f"thread {thread_id[-2:]}",
+            "type": 11,
+            "last_message_id": None,
+            "rate_limit_per_user": 0,
+            "message_count": 0,
+            "member_count": 1,
+            "thread_metadata": {
+                "archived": False,
+                "auto_archive_duration": 1440,
+                "archive_timestamp": "2025-01-01T00:00:00+00:00",
+                "locked": False,
+            },
         }
 
     async def _send(
