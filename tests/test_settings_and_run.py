@@ -106,7 +106,10 @@ def test_console_answers_questions_and_commands(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert "10 January 2026" in out
-    assert "**Poland: status on 15 September 2025**" in out and "will take effect on 20 February 2026" in out
+    assert (
+        "> /status Poland 2025-09-15\nPoland: status on 15 September 2025" in out
+        and "will take effect on 20 February 2026" in out
+    )
     assert "shall not be subject to reservations" in out
     assert "Estonia" in out and "Unknown command /nonsense" in out
     assert "Sources:\n[1] Status of treaties" in out

@@ -48,6 +48,7 @@ class Command:
 PUBLIC = Option("public", "Show to everyone", frontends=frozenset({DISCORD}))
 AS_OF = Option("as_of", "Date (YYYY-MM-DD)", placeholder="YYYY-MM-DD")
 STATE = Option("state", "A state's name", required=True)
+FORMAT = Option("format", "Export the list as CSV or JSON", placeholder="csv|json")
 
 COMMANDS: tuple[Command, ...] = (
     Command(
@@ -67,8 +68,12 @@ COMMANDS: tuple[Command, ...] = (
             PUBLIC,
         ),
     ),
-    Command("withdrawals", "Every state that has withdrawn or is withdrawing.", (AS_OF, PUBLIC)),
-    Command("parties", "How many States Parties on a date, with the full list as CSV.", (AS_OF, PUBLIC)),
+    Command("withdrawals", "Every state that has withdrawn or is withdrawing.", (AS_OF, FORMAT, PUBLIC)),
+    Command(
+        "parties",
+        "How many States Parties on a date, with the full list as CSV or JSON.",
+        (AS_OF, FORMAT, PUBLIC),
+    ),
     Command("timeline", "A state's dated events, with sources.", (STATE, PUBLIC)),
     Command(
         "treaty",
@@ -77,6 +82,13 @@ COMMANDS: tuple[Command, ...] = (
     ),
     Command("about", "Version, fact-base build, sources and the last reload."),
     Command("reload", "Admins: re-read, validate and rebuild the facts."),
+    Command("help", "Every command, and example questions."),
+)
+# Shown by /help: questions that show what the bot understands (tests check each is answered).
+EXAMPLE_QUESTIONS = (
+    "Is Poland still a State Party?",
+    "Which countries have left the treaty, and when?",
+    "What does Article 5 require?",
 )
 
 
@@ -90,3 +102,17 @@ def command_named(name: str) -> Command:
         if command.name == name:
             return command
     raise KeyError(name)
+
+
+def help_lines(frontend: Frontend) -> list[str]:
+    """Every command of ``frontend`` with its usage and one line, then the example questions."""
+    commands = commands_for(frontend)
+    if frontend == CONSOLE:
+        width = max(len(command.synopsis(frontend)) for command in commands) + 2
+        lines = [f"  {command.synopsis(frontend):<{width}}{command.description}" for command in commands]
+        lines.append(f"  {'/quit':<{width}}Leave the console.")
+    else:
+        lines = [f"`{command.synopsis(frontend)}` — {command.description}" for command in commands]
+    lines += ["", "Or just ask a question, for example:"]
+    lines += [f"  • {question}" for question in EXAMPLE_QUESTIONS]
+    return lines

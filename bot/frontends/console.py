@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import re
 import shlex
 import sys
 from collections.abc import Callable
@@ -12,24 +13,32 @@ from pathlib import Path
 from typing import TextIO
 
 from bot.clock import DateOutOfRange, parse_iso_date
-from bot.frontends.commands import CONSOLE, command_named, commands_for
+from bot.frontends import exports
+from bot.frontends.commands import CONSOLE, command_named, commands_for, help_lines
 from bot.frontends.replies import CommandReplies, Reply
+from bot.frontends.terminal import Printer
 from bot.service import FactStore
 
+_DATE_LIKE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}$")
 
-def _date(value: str) -> dt.date | None:
-    """A trailing date argument, or None when it is not a date; a date out of range raises."""
+
+class ConsoleInputError(ValueError):
+    """An argument of a console command that cannot be used, said in words."""
+
+
+def _date(value: str) -> dt.date:
+    """A date argument; one that is not a real day, or is out of range, is refused in words."""
     try:
         return parse_iso_date(value)
-    except DateOutOfRange:
-        raise
+    except DateOutOfRange as exc:
+        raise ConsoleInputError(f"{exc}.") from None
     except ValueError:
-        return None
+        raise ConsoleInputError(f"{value} is not a date in YYYY-MM-DD form.") from None
 
 
 @dataclass(frozen=True, slots=True)
 class Call:
-    """One slash command typed at the console."""
+    """One slash command typed at the console: its words, the dates and the export format given."""
 
     args: list[str]
     replies: CommandReplies
@@ -37,9 +46,24 @@ class Call:
     out_dir: Path | None
 
     @property
-    def tail_date(self) -> dt.date | None:
-        """A date given as the last argument."""
-        return _date(self.args[-1]) if self.args else None
+    def dates(self) -> list[dt.date]:
+        """Every argument that looks like a date, as a date (a bad one raises :class:`ConsoleInputError`)."""
+        return [_date(arg) for arg in self.args if _DATE_LIKE.match(arg)]
+
+    @property
+    def date(self) -> dt.date | None:
+        """The date given, or the console's ``--as-of``."""
+        return next(iter(self.dates), None) or self.as_of
+
+    @property
+    def fmt(self) -> str | None:
+        return next((arg.lower() for arg in self.args if arg.lower() in exports.FORMATS), None)
+
+    @property
+    def words(self) -> str:
+        """The arguments that are neither dates nor formats."""
+        rest = [arg for arg in self.args if not _DATE_LIKE.match(arg) and arg.lower() not in exports.FORMATS]
+        return " ".join(rest)
 
 
 CONSOLE_KEY = "console"
@@ -56,25 +80,28 @@ def _ask(call: Call) -> str:
 
 
 def _status(call: Call) -> str:
-    if not call.args:
+    if not call.words:
         return usage("status")
-    state_args = call.args[:-1] if call.tail_date else call.args
-    return call.replies.status(" ".join(state_args), as_of=call.tail_date or call.as_of).as_text()
+    return call.replies.status(call.words, as_of=call.date).as_text()
+
+
+def _saved(reply: Reply, call: Call) -> str:
+    """The reply, with its attachment written to a file (the console cannot attach one)."""
+    if not reply.attachment:
+        return reply.as_text()
+    name, data = reply.attachment
+    path = (call.out_dir or Path.cwd()) / name
+    path.write_bytes(data)
+    reply.attachment = None
+    return reply.as_text() + f"\n(full list written to {path})"
 
 
 def _withdrawals(call: Call) -> str:
-    return call.replies.withdrawals(as_of=call.tail_date or call.as_of).as_text()
+    return _saved(call.replies.withdrawals(as_of=call.date, fmt=call.fmt), call)
 
 
 def _parties(call: Call) -> str:
-    reply = call.replies.parties(as_of=call.tail_date or call.as_of)
-    if reply.attachment:
-        name, data = reply.attachment
-        path = (call.out_dir or Path.cwd()) / name
-        path.write_bytes(data)
-        reply.attachment = None
-        return reply.as_text() + f"\n(full list written to {path})"
-    return reply.as_text()
+    return _saved(call.replies.parties(as_of=call.date, fmt=call.fmt or "csv"), call)
 
 
 def _timeline(call: Call) -> str:
@@ -88,12 +115,16 @@ def _treaty(call: Call) -> str:
 
 
 def _about(call: Call) -> str:
-    return call.replies.about().as_text()
+    return call.replies.about(show_reloader=True).as_text()
 
 
 def _reload(call: Call) -> str:
     reply, _ = asyncio.run(call.replies.reload(user_id="console", user_name="console"))
     return reply.as_text()
+
+
+def _help(call: Call) -> str:
+    return help_text()
 
 
 HANDLERS: dict[str, Callable[[Call], str]] = {
@@ -105,17 +136,13 @@ HANDLERS: dict[str, Callable[[Call], str]] = {
     "treaty": _treaty,
     "about": _about,
     "reload": _reload,
+    "help": _help,
 }
 
 
 def help_text() -> str:
     """The commands of the table that the console has, each with its usage and description."""
-    commands = commands_for(CONSOLE)
-    width = max(len(command.synopsis(CONSOLE)) for command in commands) + 2
-    lines = ["Type a question, or a command:"]
-    lines += [f"  {command.synopsis(CONSOLE):<{width}}{command.description}" for command in commands]
-    lines.append("  /help, /quit")
-    return "\n".join(lines)
+    return "\n".join(["Type a question, or a command:", *help_lines(CONSOLE)])
 
 
 def handle(
@@ -137,8 +164,8 @@ def handle(
     if name in {command.name for command in commands_for(CONSOLE)}:
         try:
             return HANDLERS[name](Call(args, replies, as_of, out_dir))
-        except DateOutOfRange as exc:
-            return Reply(body=f"{exc}.").as_text()
+        except ConsoleInputError as exc:
+            return Reply(body=str(exc)).as_text()
     return Reply(body=f"Unknown command /{name}. Type /help for the list.").as_text()
 
 
@@ -154,6 +181,7 @@ def run_console(
     store = FactStore(knowledge_dir=knowledge_dir, database=database)
     replies = CommandReplies(store)
     interactive = stdin.isatty()
+    printer = Printer(stdout)
     if interactive:
         print(
             "Ottawa Treaty Bot console. Ask a question, or type /help. Ctrl-D or /quit to leave.", file=stdout
@@ -166,5 +194,6 @@ def run_console(
             return 0
         text = handle(line, replies, as_of=as_of)
         if text:
-            print(text, file=stdout)
-            print("", file=stdout, flush=True)
+            if not interactive:  # a transcript reads as question, answer, question, answer
+                print(f"> {line.strip()}", file=stdout)
+            printer.show(text)

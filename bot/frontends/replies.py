@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 
@@ -15,7 +13,9 @@ from bot.engine.conversation import Conversations
 from bot.engine.dates import format_date
 from bot.engine.intents import Intent
 from bot.engine.query import Query
-from bot.engine.status import STATUSES, status_counts, status_on
+from bot.engine.status import LABELS, STATUSES, status_counts
+from bot.frontends import exports
+from bot.frontends.commands import DISCORD, help_lines
 from bot.frontends.text import citation_detail, snippet_text
 from bot.service import AuditUnavailable, FactStore, ReloadResult
 from bot.textnorm import clean
@@ -56,6 +56,11 @@ class Reply:
         return "\n".join(lines)
 
 
+def _built(stamp: str) -> str:
+    """``2026-11-29T10:28:36+00:00`` as ``2026-11-29 10:28:36 UTC``."""
+    return stamp.replace("T", " ").replace("+00:00", " UTC") if stamp else "unknown"
+
+
 def _compared(as_at: dt.date | None) -> str:
     """The line that says which depositary page the states were last compared with."""
     if as_at is None:
@@ -75,7 +80,7 @@ class CommandReplies:
     # -- helpers
     def _footer(self, answer: Answer | None, on: dt.date) -> str:
         kb = self.store.kb
-        built = kb.built_at.replace("T", " ").replace("+00:00", " UTC") if kb.built_at else "not built"
+        built = _built(kb.built_at) if kb.built_at else "not built"
         when = (
             format_date(dt.date.fromisoformat(answer.date_asked))
             if answer and answer.date_asked
@@ -147,51 +152,34 @@ class CommandReplies:
         reply.title = f"{name}: status on {format_date(on)}"
         return reply
 
-    def withdrawals(self, *, as_of: dt.date | None = None, public: bool = False) -> Reply:
+    def withdrawals(
+        self, *, as_of: dt.date | None = None, public: bool = False, fmt: str | None = None
+    ) -> Reply:
+        """Every withdrawal; with ``fmt`` (csv or json), the list as an attached file too."""
         on = as_of or self.clock()
         answer = self.store.engine.answer(Query(Intent.LIST_WITHDRAWN, today=on))
         reply = self.from_answer(answer, on=on, public=public)
         reply.title = f"Withdrawals as of {format_date(on)}"
+        if fmt:
+            kb = self.store.kb
+            rows = exports.withdrawals(kb, on)
+            reply.attachment = exports.export(rows, kb=kb, on=on, kind="withdrawals", fmt=fmt)
         return reply
 
-    def parties(self, *, as_of: dt.date | None = None, public: bool = False) -> Reply:
+    def parties(self, *, as_of: dt.date | None = None, public: bool = False, fmt: str = "csv") -> Reply:
+        """The number of States Parties, with the list attached as CSV (or JSON)."""
         on = as_of or self.clock()
         answer = self.store.engine.answer(Query(Intent.COUNT, today=on))
         reply = self.from_answer(answer, on=on, public=public)
         reply.title = f"States Parties on {format_date(on)}"
-        reply.attachment = (f"states-parties-{on.isoformat()}.csv", self.parties_csv(on))
+        kb = self.store.kb
+        rows = exports.states_parties(kb, on)
+        reply.attachment = exports.export(rows, kb=kb, on=on, kind="states-parties", fmt=fmt)
         return reply
 
-    def parties_csv(self, on: dt.date) -> bytes:
-        """Every State Party on ``on`` as CSV."""
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(
-            [
-                "iso3",
-                "name",
-                "status",
-                "consent_method",
-                "consent_deposited",
-                "entry_into_force",
-                "withdrawal_effective",
-            ]
-        )
-        for state in sorted(self.store.kb.states.values(), key=lambda s: s.name):
-            code = status_on(state, on)
-            if code in ("party", "withdrawal_pending"):
-                writer.writerow(
-                    [
-                        state.iso3,
-                        state.name,
-                        code,
-                        state.consent_method or "",
-                        state.consent_deposited.isoformat() if state.consent_deposited else "",
-                        state.entry_into_force.isoformat() if state.entry_into_force else "",
-                        state.withdrawal_effective.isoformat() if state.withdrawal_effective else "",
-                    ]
-                )
-        return buffer.getvalue().encode("utf-8")
+    def help(self) -> Reply:
+        """Every Discord command with one line, and example questions."""
+        return Reply(body="\n".join(help_lines(DISCORD)), title="Ottawa Treaty Bot: help", ephemeral=True)
 
     def timeline(self, state: str, *, public: bool = False) -> Reply:
         iso3, suggestions = self.resolve_state(state)
@@ -211,32 +199,35 @@ class CommandReplies:
         answer = self.store.engine.answer(Query(Intent.FACT, article=article, today=on))
         return self.from_answer(answer, on=on, public=public)
 
-    def about(self) -> Reply:
+    def about(self, *, show_reloader: bool = False) -> Reply:
+        """Version, review dates, build, counts and the last reload; who reloaded only for admins."""
         kb = self.store.kb
         on = self.clock()
         counts = status_counts(kb.states.values(), on)
         lines = [
             f"Ottawa Treaty Bot {__version__}",
-            f"Fact base: {kb.content_hash[:12]}, built {kb.built_at or 'unknown'}",
             f"Facts reviewed against the depositary record on {format_date(kb.reviewed)}",
             _compared(kb.depositary_as_at),
+            f"Fact base {kb.content_hash[:12]}, built {_built(kb.built_at)}",
             f"{len(kb.states)} states, {len(kb.aliases)} aliases, {len(kb.groups)} groups, {len(kb.events)} events, "
             f"{len(kb.facts)} treaty facts, {len(kb.sources)} sources",
             f"Answers are computed for {format_date(on)} (UTC) unless a question names another date.",
-            "Status counts today: " + ", ".join(f"{code} {counts.get(code, 0)}" for code in STATUSES),
+            f"On {format_date(on)}: "
+            + "; ".join(f"{LABELS[code]}: {counts.get(code, 0)}" for code in STATUSES),
+            self._last_reload(show_reloader=show_reloader),
         ]
-        lines.append(self._last_reload())
         return Reply(body="\n".join(lines), title="About", ephemeral=True)
 
-    def _last_reload(self) -> str:
+    def _last_reload(self, *, show_reloader: bool) -> str:
         try:
             last = self.store.audit.last()
         except AuditUnavailable:
             return "Last reload: unknown (audit log unavailable)"
         if not last:
             return "Last reload: none since the audit log was created"
-        outcome = "succeeded" if last["ok"] else "failed"
-        return f"Last reload: {last['at']} by {last['user_name'] or last['user_id']}, {outcome}"
+        outcome = "succeeded" if last["ok"] else "failed; the facts before it stayed in service"
+        who = f" by {last['user_name'] or last['user_id']}" if show_reloader else ""
+        return f"Last reload: {_built(str(last['at']))}{who}, {outcome}"
 
     async def reload(self, *, user_id: str, user_name: str) -> tuple[Reply, ReloadResult]:
         result = await self.store.reload(user_id=user_id, user_name=user_name)

@@ -15,8 +15,9 @@ from discord.ext import commands
 
 from bot.clock import DateOutOfRange, parse_iso_date
 from bot.engine import foreign_names
+from bot.frontends import exports
 from bot.frontends.commands import DISCORD, command_named
-from bot.frontends.discord.checks import quota_check, reload_admin_check, take_quota
+from bot.frontends.discord.checks import is_reload_admin, quota_check, reload_admin_check, take_quota
 from bot.frontends.discord.cooldown import UserRateLimiter
 from bot.frontends.discord.embeds import to_pages, to_texts
 from bot.frontends.discord.errors import BadDate, report_interaction_error
@@ -28,10 +29,11 @@ from bot.textnorm import clean, normalize
 log = logging.getLogger("bot.commands")
 MENTION = re.compile(r"<@!?\d+>|<@&\d+>|<#\d+>|@everyone|@here")
 CONTEXT_MENU = "Ask the treaty bot"
-ASK, STATUS, WITHDRAWALS, PARTIES, TIMELINE, TREATY, ABOUT, RELOAD = (
+ASK, STATUS, WITHDRAWALS, PARTIES, TIMELINE, TREATY, ABOUT, RELOAD, HELP = (
     command_named(name)
-    for name in ("ask", "status", "withdrawals", "parties", "timeline", "treaty", "about", "reload")
+    for name in ("ask", "status", "withdrawals", "parties", "timeline", "treaty", "about", "reload", "help")
 )
+FORMATS = [app_commands.Choice(name=fmt.upper(), value=fmt) for fmt in exports.FORMATS]
 
 
 def strip_mentions(text: str) -> str:
@@ -232,24 +234,35 @@ class TreatyCommands(commands.Cog):
 
     @app_commands.command(name=WITHDRAWALS.name, description=WITHDRAWALS.description)
     @app_commands.describe(**WITHDRAWALS.descriptions(DISCORD))
+    @app_commands.choices(format=FORMATS)
     @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=True)
     async def withdrawals(
-        self, interaction: discord.Interaction, as_of: str | None = None, public: bool = False
+        self,
+        interaction: discord.Interaction,
+        as_of: str | None = None,
+        format: app_commands.Choice[str] | None = None,
+        public: bool = False,
     ) -> None:
         started = time.perf_counter()
-        reply = self.replies.withdrawals(as_of=parse_as_of(as_of), public=public)
+        on = parse_as_of(as_of)
+        reply = self.replies.withdrawals(as_of=on, public=public, fmt=format.value if format else None)
         await self.send(interaction, reply, command="withdrawals", started=started)
 
     @app_commands.command(name=PARTIES.name, description=PARTIES.description)
     @app_commands.describe(**PARTIES.descriptions(DISCORD))
+    @app_commands.choices(format=FORMATS)
     @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=True)
     async def parties(
-        self, interaction: discord.Interaction, as_of: str | None = None, public: bool = False
+        self,
+        interaction: discord.Interaction,
+        as_of: str | None = None,
+        format: app_commands.Choice[str] | None = None,
+        public: bool = False,
     ) -> None:
         started = time.perf_counter()
         on = parse_as_of(as_of)
         await interaction.response.defer(ephemeral=not public, thinking=True)
-        reply = self.replies.parties(as_of=on, public=public)
+        reply = self.replies.parties(as_of=on, public=public, fmt=format.value if format else "csv")
         await self.send(interaction, reply, command="parties", started=started)
 
     @app_commands.command(name=TIMELINE.name, description=TIMELINE.description)
@@ -280,7 +293,13 @@ class TreatyCommands(commands.Cog):
     @app_commands.describe(**ABOUT.descriptions(DISCORD))
     @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=True)
     async def about(self, interaction: discord.Interaction) -> None:
-        await self.send(interaction, self.replies.about(), command="about", started=time.perf_counter())
+        reply = self.replies.about(show_reloader=is_reload_admin(interaction, self.settings))
+        await self.send(interaction, reply, command="about", started=time.perf_counter())
+
+    @app_commands.command(name=HELP.name, description=HELP.description)
+    @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=True)
+    async def help(self, interaction: discord.Interaction) -> None:
+        await self.send(interaction, self.replies.help(), command="help", started=time.perf_counter())
 
     @app_commands.command(name=RELOAD.name, description=RELOAD.description)
     @app_commands.describe(**RELOAD.descriptions(DISCORD))
