@@ -172,6 +172,9 @@ async def test_sync_registers_exactly_the_commands(
     assert (article["type"], article["min_value"], article["max_value"]) == (4, 1, 22)
     assert int(commands["reload"]["default_member_permissions"]) == 1 << 5
     assert TOKEN not in sync.output
+    # In French too, and in a form Discord's OpenAPI schema accepts (the double refuses any other).
+    assert double.sync_errors == []
+    assert commands["status"]["name_localizations"]["fr"] == "statut"
 
 
 async def test_every_slash_command_over_the_wire(bot: BotProcess, double: DiscordDouble) -> None:

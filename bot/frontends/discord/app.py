@@ -29,6 +29,7 @@ from bot.frontends.discord.errors import (
     startup_failure,
     user_message,
 )
+from bot.frontends.discord.translator import TreatyTranslator
 from bot.frontends.replies import CommandReplies, Reply
 from bot.service import FactStore
 from bot.settings import Settings
@@ -193,6 +194,8 @@ class TreatyBot(commands.Bot):
             return 1
 
     async def setup_hook(self) -> None:
+        """The commands and the context menu, with their names and descriptions in other languages."""
+        await self.tree.set_translator(TreatyTranslator())
         cog = TreatyCommands(self.replies, self.limiter, self.settings)
         await self.add_cog(cog)
         self.tree.add_command(cog.context_menu)
