@@ -1,4 +1,4 @@
-"""Command line: ``python -m bot check|build|states|ask|console|run|sync``."""
+"""Command line: ``python -m bot check|build|states|chart|ask|console|run|sync``."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from bot import __version__
 from bot.clock import DateOutOfRange, parse_iso_date, today_utc
 
 if TYPE_CHECKING:
+    from bot.engine.entities import EntityIndex
     from bot.settings import Settings
 
 
@@ -48,6 +49,18 @@ def _parser() -> argparse.ArgumentParser:
     states = sub.add_parser("states", help="every state with its status on a date")
     states.add_argument("--as-of", type=_date, help="the date to compute status for (default: today, UTC)")
     states.add_argument("--json", action="store_true", help="print a JSON list instead of a table")
+
+    chart = sub.add_parser("chart", help="draw the number of States Parties over time as a PNG")
+    chart.add_argument("--as-of", type=_date, help="the chart's last day (default: today, UTC)")
+    chart.add_argument(
+        "--from", dest="start", type=_date, help="the chart's first day (default: the entry into force)"
+    )
+    chart.add_argument(
+        "--state", metavar="NAME", help="also mark this state's own steps (a name or ISO code)"
+    )
+    chart.add_argument(
+        "--out", type=Path, help="the PNG to write (default: parties-DATE.png in the current directory)"
+    )
 
     ask = sub.add_parser("ask", help="answer a question; '-' reads one question per line from stdin")
     ask.add_argument("question", help="the question, or '-' to read questions from standard input")
@@ -106,7 +119,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _build(knowledge_dir, database)
     if args.command == "depositary":
         return _depositary(knowledge_dir, args.page, as_json=args.json, write=args.write)
-    if args.command in ("states", "ask", "console", "evaluate"):
+    if args.command in ("states", "chart", "ask", "console", "evaluate"):
         from bot.facts.database import ensure_database
 
         failed = _guarded(ensure_database, knowledge_dir, database)
@@ -114,6 +127,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return failed
         if args.command == "states":
             return _states(database, args.as_of, as_json=args.json)
+        if args.command == "chart":
+            return _chart(database, args.as_of, args.start, args.state, args.out)
         if args.command == "ask":
             if args.conversation and args.question != "-":
                 print(
@@ -291,6 +306,58 @@ def _states(database: Path, as_of: dt.date | None, *, as_json: bool) -> int:
         f"States Parties (party + withdrawal_pending): {counts.get('party', 0) + counts.get('withdrawal_pending', 0)}"
     )
     return 0
+
+
+def _chart(
+    database: Path, as_of: dt.date | None, start: dt.date | None, state: str | None, out: Path | None
+) -> int:
+    """Write the chart of States Parties and print its path; exit 2 on a start after the end or a state name
+    that names no state or more than one."""
+    from bot.facts.database import read_knowledge
+    from bot.frontends.chart import render_chart
+
+    day = as_of or today_utc()
+    if start is not None and start > day:
+        print(f"error: --from {start.isoformat()} is after --as-of {day.isoformat()}", file=sys.stderr)
+        return 2
+    iso3 = None
+    if state is None:
+        kb = read_knowledge(database)
+    else:
+        from bot.service import load_engine
+
+        engine = load_engine(database, cache_size=0)
+        kb = engine.kb
+        iso3, problem = _state_code(engine.entities, state)
+        if iso3 is None:
+            print(f"error: {problem}", file=sys.stderr)
+            return 2
+    made = render_chart(kb, as_of=day, start=start, state=iso3)
+    path = out or Path(made.filename)
+    try:
+        path.write_bytes(made.png)
+    except OSError as exc:
+        print(f"error: cannot write {path}: {exc.strerror or exc}", file=sys.stderr)
+        return 1
+    print(path)
+    return 0
+
+
+def _state_code(entities: EntityIndex, text: str) -> tuple[str | None, str]:
+    """The ISO code of the one state ``text`` names, or None and why not (unknown, or more than one)."""
+    from bot.engine.entities import AMBIGUOUS, STATE
+
+    if text.strip().upper() in entities.state_names:
+        return text.strip().upper(), ""
+    mentions = [m for m in entities.find(text).mentions if m.target.kind in (STATE, AMBIGUOUS)]
+    codes = list(dict.fromkeys(code for m in mentions for code in m.target.codes))
+    if len(codes) == 1:
+        return codes[0], ""
+    if codes:
+        names = [entities.state_names[code] for code in codes]
+        return None, f"{text!r} may mean {', '.join(names[:-1])} or {names[-1]}: name one state"
+    close = [name for _, name in entities.suggest_states(text, limit=3)]
+    return None, f"no state is named {text!r}" + (f" (did you mean {', '.join(close)}?)" if close else "")
 
 
 def _ask(

@@ -1,4 +1,4 @@
-"""The chart of States Parties over time: its data, its words and its cache."""
+"""The chart of States Parties over time: its data, its words, its cache and the ``chart`` command."""
 
 from __future__ import annotations
 
@@ -8,9 +8,10 @@ import itertools
 import struct
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
-from support.cli import ROOT
+from support.cli import ROOT, run_cli
 
 from bot.engine.dates import format_date
 from bot.engine.status import WITHDRAWAL_PENDING, status_counts
@@ -199,3 +200,45 @@ async def test_the_async_chart_is_cached_per_key(
     assert await chart(kb, as_of=AS_OF) is first
     assert await chart(kb, as_of=AS_OF, state="fin") is await chart(kb, as_of=AS_OF, state="FIN")
     assert len(drawn) == 3
+
+
+def test_the_cli_writes_the_png_and_prints_its_path(tmp_path: Path, built_db: Path) -> None:
+    result = run_cli("chart", "--as-of", "2026-11-29", db=built_db, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "parties-2026-11-29.png"
+    png_size((tmp_path / "parties-2026-11-29.png").read_bytes())
+    out = tmp_path / "finland.png"
+    result = run_cli(
+        "chart",
+        "--as-of",
+        "2026-11-29",
+        "--from",
+        "2024-01-01",
+        "--state",
+        "Finland",
+        "--out",
+        str(out),
+        db=built_db,
+        cwd=tmp_path,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == str(out)
+    png_size(out.read_bytes())
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (("--state", "Congo"), "may mean"),
+        (("--state", "Narnia"), "no state is named"),
+        (("--from", "2026-12-01"), "after --as-of"),
+        (("--from", "1800-01-01"), "--from"),
+    ],
+)
+def test_the_cli_refuses_what_it_cannot_draw(
+    tmp_path: Path, built_db: Path, args: tuple[str, ...], words: str
+) -> None:
+    result = run_cli("chart", "--as-of", "2026-11-29", *args, db=built_db, cwd=tmp_path)
+    assert result.returncode == 2
+    assert words in result.stderr
+    assert not list(tmp_path.glob("*.png"))
