@@ -175,6 +175,9 @@ async def test_sync_registers_exactly_the_commands(
     # In French too, and in a form Discord's OpenAPI schema accepts (the double refuses any other).
     assert double.sync_errors == []
     assert commands["status"]["name_localizations"]["fr"] == "statut"
+    assert commands["status"]["description_localizations"]["fr"].startswith("Le statut d'un État")
+    assert state["name_localizations"]["fr"] == "etat" and state["description_localizations"]["fr"]
+    assert commands["Ask the treaty bot"]["name_localizations"]["fr"] == "Demander au bot du traité"
 
 
 async def test_every_slash_command_over_the_wire(bot: BotProcess, double: DiscordDouble) -> None:
