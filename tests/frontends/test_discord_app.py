@@ -1,4 +1,5 @@
-"""The bot's own plumbing without a connection: identify pacing, wire logging and start-up messages."""
+"""The bot's own plumbing without a connection: identify pacing, wire logging, start-up messages and the
+rate limit of mentions."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from typing import Any, cast
 import aiohttp
 import discord
 import pytest
+from test_discord_commands import harness, mention
 
 from bot.frontends.discord.app import (
     WIRE_LOGGERS,
@@ -19,9 +21,12 @@ from bot.frontends.discord.app import (
     configure_wire_logging,
     identify_delay,
 )
+from bot.frontends.discord.cooldown import CooldownNotices
 from bot.frontends.discord.errors import startup_failure
 from bot.frontends.replies import CommandReplies
 from bot.settings import Settings, SettingsError, load_settings
+
+__all__ = ["harness"]  # the fixture of the command tests: a bot with its HTTP requests captured
 
 
 def test_identify_delay_is_only_what_the_limit_needs() -> None:
@@ -143,3 +148,28 @@ def test_startup_failure_names_the_host_it_cannot_reach() -> None:
 def test_startup_failure_says_what_else_stopped_the_bot() -> None:
     text = startup_failure(discord.GatewayNotFound(), doing="while connecting to the gateway", host="x")
     assert text.startswith("the bot stopped while connecting to the gateway: GatewayNotFound")
+
+
+def test_a_cooldown_notice_goes_out_once_per_rate_limit_window() -> None:
+    now = [100.0]
+    notices = CooldownNotices(clock=lambda: now[0])
+    assert notices.first(1, 4.0)
+    now[0] = 103.9
+    assert not notices.first(1, 0.1)  # still the same window
+    assert notices.first(2, 4.0)  # another user
+    now[0] = 104.0
+    assert notices.first(1, 9.0)  # the window is over: a new one, a new notice
+
+
+async def test_where_permissions_are_unknown_a_flood_gets_answers_one_notice_then_reactions(
+    harness: dict[str, Any],
+) -> None:
+    # The guild is not cached here, so only Discord knows what the bot may do: it answers and reacts.
+    for number in range(8):
+        await mention(harness, f"is chad a party? ({number})")
+    sent = harness["sent"]
+    replies = [s for s in sent if s.method == "POST" and s.path == "/channels/{channel_id}/messages"]
+    reactions = [s for s in sent if s.method == "PUT" and s.path.endswith("/reactions/{emoji}/@me")]
+    assert (len(replies), len(reactions)) == (6, 2), [f"{s.method} {s.path}" for s in sent]
+    assert "try again in" in replies[-1].body["embeds"][0]["description"]
+    assert not any("try again in" in str(s.body) for s in replies[:5])

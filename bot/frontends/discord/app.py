@@ -18,9 +18,9 @@ import yarl
 from discord import app_commands
 from discord.ext import commands
 
-from bot.frontends.discord.checks import take_quota
+from bot.frontends.discord.checks import channel_permissions, may_react, may_reply, take_quota
 from bot.frontends.discord.commands import TreatyCommands, strip_mentions
-from bot.frontends.discord.cooldown import MentionDeduplicator, UserRateLimiter
+from bot.frontends.discord.cooldown import CooldownNotices, MentionDeduplicator, UserRateLimiter
 from bot.frontends.discord.embeds import to_embed, to_text
 from bot.frontends.discord.errors import (
     incident_text,
@@ -43,6 +43,8 @@ IDENTIFY_SPACING = 5.0
 """Discord allows one IDENTIFY per 5 s in each max_concurrency bucket."""
 GATED_EVENTS = ("INTERACTION_CREATE", "MESSAGE_CREATE")
 """The gateway events that start work the bot must finish before it closes."""
+COOLDOWN_REACTION = "\N{HOURGLASS WITH FLOWING SAND}"
+"""What a mention gets, when the bot may react, once its author has been told they ask too quickly."""
 WIRE_LOGGERS = ("discord.gateway", "discord.http", "discord.webhook")
 """discord.py's loggers of raw traffic: at DEBUG they write interaction tokens and user text."""
 
@@ -115,6 +117,7 @@ class TreatyBot(commands.Bot):
         self.settings = settings
         self.replies = replies
         self.limiter = UserRateLimiter(5, 10.0)
+        self.cooldown_notices = CooldownNotices(clock=self.limiter.clock)
         self.dedupe = MentionDeduplicator(30.0)
         self.step = "while logging in"  # what the bot is doing, for the message if that fails
         self.draining = False
@@ -223,24 +226,46 @@ class TreatyBot(commands.Bot):
         log.info("ready as %s (%s) in %d guild(s)", user, user.id if user else "?", len(self.guilds))
 
     async def on_message(self, message: discord.Message) -> None:
-        """Answer ``@bot <question>``; Discord delivers the content of messages that mention the bot."""
+        """Answer ``@bot <question>``; Discord delivers the content of messages that mention the bot.
+
+        Silent where the bot may not reply; a mention, even a bare one, counts against the rate limit."""
         me = self.user
         if message.author.bot or me is None or me not in message.mentions:
+            return
+        if not may_reply(message, channel_permissions(message)):
+            log.debug("not answering message %s: no permission to reply in its channel", message.id)
             return
         started = time.perf_counter()
         try:
             await self._answer_mention(message, started)
+        except app_commands.CommandOnCooldown as error:
+            await self.on_mention_cooldown(message, error)
         except Exception as error:
             await self.report_message_error(message, error)
 
+    async def on_mention_cooldown(
+        self, message: discord.Message, error: app_commands.CommandOnCooldown
+    ) -> None:
+        """Say once per rate-limit window that the user asks too quickly; after that, react or keep quiet."""
+        if self.cooldown_notices.first(message.author.id, error.retry_after):
+            await self.report_message_error(message, error)
+            return
+        if not may_react(channel_permissions(message)):
+            log.debug("no cooldown reaction on message %s: no permission to react", message.id)
+            return
+        try:
+            await message.add_reaction(COOLDOWN_REACTION)
+        except discord.HTTPException as failure:
+            log.debug("could not react to message %s: HTTP %s", message.id, failure.status)
+
     async def _answer_mention(self, message: discord.Message, started: float) -> None:
         question = strip_mentions(message.content)
+        take_quota(self.limiter, message.author.id)
         if not question:
             await self._reply(
                 message, Reply(body="Ask me something after the mention, e.g. `@bot has Finland left?`")
             )
             return
-        take_quota(self.limiter, message.author.id)
         reply = self.replies.ask(question, public=True, conversation=(message.author.id, message.channel.id))
         # The same answer (not the same words: "and in 2020?" means something else after each question).
         earlier = self.dedupe.earlier(message.channel.id, reply.body)
@@ -259,17 +284,19 @@ class TreatyBot(commands.Bot):
         )
 
     async def _reply(self, message: discord.Message, reply: Reply) -> discord.Message:
-        channel = message.channel
-        embed_ok = True
-        if message.guild is not None and hasattr(channel, "permissions_for"):
-            embed_ok = channel.permissions_for(message.guild.me).embed_links
+        permissions = channel_permissions(message)
+        embed_ok = permissions is None or permissions.embed_links
         none = discord.AllowedMentions.none()
         if embed_ok:
             return await message.reply(embed=to_embed(reply), mention_author=False, allowed_mentions=none)
         return await message.reply(content=to_text(reply), mention_author=False, allowed_mentions=none)
 
     async def report_message_error(self, message: discord.Message, error: BaseException) -> None:
-        """Reply with what went wrong; log the bot's own faults with an incident id."""
+        """Reply with what went wrong; log the bot's own faults with an incident id. Discord's refusal
+        (403) is not answered: the error reply would be refused too."""
+        if isinstance(error, discord.Forbidden):
+            log.debug("Discord refused to let the bot answer message %s: %s", message.id, error.text)
+            return
         text = user_message(error)
         if text is None:
             incident = new_incident()

@@ -1,4 +1,5 @@
-"""Who may reload the facts, and the per-user question quota, for every way of asking."""
+"""Who may reload the facts, the per-user question quota for every way of asking, and what the bot may do
+in the channel of a message that mentions it."""
 
 from __future__ import annotations
 
@@ -22,6 +23,37 @@ def take_quota(limiter: UserRateLimiter, user_id: int) -> None:
     retry_after = limiter.hit(user_id)
     if retry_after:
         raise app_commands.CommandOnCooldown(app_commands.Cooldown(limiter.rate, limiter.per), retry_after)
+
+
+def channel_permissions(message: discord.Message) -> discord.Permissions | None:
+    """The bot's permissions in the guild channel or thread of ``message``; None in a DM, or when the guild,
+    the bot's member or a thread's parent channel is not cached (then only Discord knows)."""
+    guild, channel = message.guild, message.channel
+    me = guild.me if guild is not None else None
+    if me is None or not isinstance(channel, discord.abc.GuildChannel | discord.Thread):
+        return None
+    try:
+        return channel.permissions_for(me)
+    except discord.ClientException:  # a thread whose parent channel is not cached
+        return None
+
+
+def may_reply(message: discord.Message, permissions: discord.Permissions | None) -> bool:
+    """Whether the bot may answer ``message`` with a reply: send messages (in threads, send messages in
+    threads) and read the message history, which a reply's reference to the message needs."""
+    if permissions is None:
+        return True
+    send = (
+        permissions.send_messages_in_threads
+        if isinstance(message.channel, discord.Thread)
+        else permissions.send_messages
+    )
+    return send and permissions.read_message_history
+
+
+def may_react(permissions: discord.Permissions | None) -> bool:
+    """Whether the bot may add a reaction to a message: add reactions and read the message history."""
+    return permissions is None or (permissions.add_reactions and permissions.read_message_history)
 
 
 def is_reload_admin(interaction: discord.Interaction, settings: Settings) -> bool:

@@ -1,4 +1,4 @@
-"""Per-user question limits and de-duplication of identical @mention questions."""
+"""Per-user question limits, one cooldown notice per window, and de-duplication of identical @mention questions."""
 
 from __future__ import annotations
 
@@ -32,6 +32,24 @@ class UserRateLimiter:
         if len(self._hits) > 10_000:
             self._hits = {k: v for k, v in self._hits.items() if v and now - v[-1] < self.per}
         return 0.0
+
+
+class CooldownNotices:
+    """Whether a user who asks too quickly is still to be told so: once until they may ask again."""
+
+    def __init__(self, *, clock: Callable[[], float] = time.monotonic) -> None:
+        self.clock = clock
+        self._until: dict[int, float] = {}
+
+    def first(self, user_id: int, retry_after: float) -> bool:
+        """True for the user's first refusal in a rate-limit window (tell them); False for the rest."""
+        now = self.clock()
+        if now < self._until.get(user_id, now):
+            return False
+        self._until[user_id] = now + retry_after
+        if len(self._until) > 10_000:
+            self._until = {k: v for k, v in self._until.items() if now < v}
+        return True
 
 
 class MentionDeduplicator:
