@@ -49,6 +49,9 @@ def _parser() -> argparse.ArgumentParser:
     states = sub.add_parser("states", help="every state with its status on a date")
     states.add_argument("--as-of", type=_date, help="the date to compute status for (default: today, UTC)")
     states.add_argument("--json", action="store_true", help="print a JSON list instead of a table")
+    states.add_argument(
+        "--csv", action="store_true", help="print CSV (with the date it is for and the facts' review date)"
+    )
 
     chart = sub.add_parser("chart", help="draw the number of States Parties over time as a PNG")
     chart.add_argument("--as-of", type=_date, help="the chart's last day (default: today, UTC)")
@@ -126,7 +129,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if failed is not None:
             return failed
         if args.command == "states":
-            return _states(database, args.as_of, as_json=args.json)
+            return _states(database, args.as_of, as_json=args.json, as_csv=args.csv)
         if args.command == "chart":
             return _chart(database, args.as_of, args.start, args.state, args.out)
         if args.command == "ask":
@@ -259,9 +262,10 @@ def _depositary(knowledge_dir: Path, page: str, *, as_json: bool, write: bool) -
     return 1 if report.refused or report.conflicts else 0
 
 
-def _states(database: Path, as_of: dt.date | None, *, as_json: bool) -> int:
+def _states(database: Path, as_of: dt.date | None, *, as_json: bool, as_csv: bool = False) -> int:
     from bot.engine.status import LABELS, STATUSES, status_counts, status_on
     from bot.facts.database import read_knowledge
+    from bot.frontends import exports
 
     kb = read_knowledge(database)
     day = as_of or today_utc()
@@ -271,21 +275,10 @@ def _states(database: Path, as_of: dt.date | None, *, as_json: bool) -> int:
         return value.isoformat() if value else None
 
     if as_json:
-        out = [
-            {
-                "iso3": s.iso3,
-                "name": s.name,
-                "status": status_on(s, day),
-                "signed": iso(s.signed),
-                "consent_deposited": iso(s.consent_deposited),
-                "consent_method": s.consent_method,
-                "entry_into_force": iso(s.entry_into_force),
-                "withdrawal_notified": iso(s.withdrawal_notified),
-                "withdrawal_effective": iso(s.withdrawal_effective),
-            }
-            for s in rows
-        ]
-        print(json.dumps(out, ensure_ascii=False, indent=1))
+        print(json.dumps(exports.all_states(kb, day), ensure_ascii=False, indent=1))
+        return 0
+    if as_csv:
+        sys.stdout.write(exports.to_csv(exports.all_states(kb, day), kb=kb, on=day).decode("utf-8"))
         return 0
     header = f"{'ISO':<4} {'State':<34} {'Status':<25} {'Signed':<10} {'Consent':<10} {'Method':<12} {'In force':<10} {'Notice':<10} {'Effective':<10}"
     print(f"Status of every state on {day.isoformat()}")

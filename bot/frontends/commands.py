@@ -80,6 +80,16 @@ COMMANDS: tuple[Command, ...] = (
         "What an article of the Convention says.",
         (Option("article", "Article number, 1 to 22", required=True), PUBLIC),
     ),
+    Command(
+        "chart",
+        "A chart of the number of States Parties over time, with the changes marked.",
+        (
+            AS_OF,
+            Option("from", "Start the chart on this date (YYYY-MM-DD)", placeholder="FROM"),
+            Option("state", "Mark one state's own steps", placeholder="STATE"),
+            PUBLIC,
+        ),
+    ),
     Command("about", "Version, fact-base build, sources and the last reload."),
     Command("reload", "Admins: re-read, validate and rebuild the facts."),
     Command("help", "Every command, and example questions."),

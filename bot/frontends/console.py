@@ -123,6 +123,19 @@ def _reload(call: Call) -> str:
     return reply.as_text()
 
 
+def _chart(call: Call) -> str:
+    dates = sorted(call.dates)  # with two dates, the chart runs from the earlier to the later
+    on = dates[-1] if dates else call.as_of
+    start = dates[0] if len(dates) > 1 else None
+    reply = asyncio.run(call.replies.chart(as_of=on, start=start, state=call.words or None))
+    if not reply.attachment:
+        return reply.as_text()
+    name, data = reply.attachment
+    path = (call.out_dir or Path.cwd()) / name
+    path.write_bytes(data)
+    return f"{path}\n{reply.attachment_description}"
+
+
 def _help(call: Call) -> str:
     return help_text()
 
@@ -137,6 +150,7 @@ HANDLERS: dict[str, Callable[[Call], str]] = {
     "about": _about,
     "reload": _reload,
     "help": _help,
+    "chart": _chart,
 }
 
 

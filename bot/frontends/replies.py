@@ -36,6 +36,7 @@ class Reply:
     suggestions: list[str] = field(default_factory=list)
     attachment: tuple[str, bytes] | None = None
     answer: Answer | None = None
+    attachment_description: str = ""  # the attachment in words (alt text)
 
     def as_text(self) -> str:
         """The reply as plain text (console, and Discord where embeds are not allowed)."""
@@ -175,6 +176,39 @@ class CommandReplies:
         kb = self.store.kb
         rows = exports.states_parties(kb, on)
         reply.attachment = exports.export(rows, kb=kb, on=on, kind="states-parties", fmt=fmt)
+        return reply
+
+    async def chart(
+        self,
+        *,
+        as_of: dt.date | None = None,
+        start: dt.date | None = None,
+        state: str | None = None,
+        public: bool = False,
+    ) -> Reply:
+        """A PNG of the number of States Parties over time, with one state's own steps when named."""
+        from bot.frontends.chart import chart
+
+        on = as_of or self.clock()
+        if start is not None and start > on:
+            return Reply(body="The chart's start must be on or before its end date.", ephemeral=True)
+        iso3 = None
+        if state and state.strip():
+            iso3, suggestions = self.resolve_state(state)
+            if iso3 is None:
+                return Reply(
+                    body="I don't know a state by that name.", ephemeral=True, suggestions=suggestions
+                )
+        kb = self.store.kb
+        made = await chart(kb, as_of=on, start=start, state=iso3)
+        reply = Reply(
+            body=made.alt_text,
+            title=f"States Parties to {format_date(on)}",
+            footer=self._footer(None, on),
+            ephemeral=not public,
+        )
+        reply.attachment = (made.filename, made.png)
+        reply.attachment_description = made.alt_text
         return reply
 
     def help(self) -> Reply:

@@ -70,7 +70,7 @@ def test_the_discord_cog_has_exactly_the_commands_of_the_table(replies: CommandR
     cog_commands = {
         command.name: (
             command.description,
-            [(p.name, p.description, p.required) for p in command.parameters],
+            [(p.display_name, p.description, p.required) for p in command.parameters],
         )
         for command in cog.get_app_commands()
     }

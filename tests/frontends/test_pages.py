@@ -132,3 +132,12 @@ async def test_without_embeds_a_long_reply_is_several_messages(harness) -> None:
 def test_a_short_reply_is_one_page_without_a_page_number() -> None:
     pages = to_pages(Reply(body="Poland is a State Party.", footer="Answer for 27 November 2026"))
     assert len(pages) == 1 and pages[0].footer.text == "Answer for 27 November 2026"
+
+
+async def test_a_long_answer_to_a_mention_comes_in_pages(harness) -> None:
+    from test_discord_commands import mention
+
+    await mention(harness, LONG_QUESTION)
+    reply = harness["sent"][-1].body
+    assert reply["embeds"][0]["footer"]["text"].endswith("page 1/2")
+    assert [b.get("label") for b in buttons(reply)][:3] == ["◀", "page 1/2", "▶"]

@@ -21,7 +21,7 @@ from discord.ext import commands
 from bot.frontends.discord.checks import channel_permissions, may_react, may_reply, take_quota
 from bot.frontends.discord.commands import TreatyCommands, strip_mentions
 from bot.frontends.discord.cooldown import CooldownNotices, MentionDeduplicator, UserRateLimiter
-from bot.frontends.discord.embeds import to_embed, to_text
+from bot.frontends.discord.embeds import to_pages, to_texts
 from bot.frontends.discord.errors import (
     incident_text,
     new_incident,
@@ -29,6 +29,7 @@ from bot.frontends.discord.errors import (
     startup_failure,
     user_message,
 )
+from bot.frontends.discord.paging import PagerView
 from bot.frontends.discord.translator import TreatyTranslator
 from bot.frontends.replies import CommandReplies, Reply
 from bot.service import FactStore
@@ -288,8 +289,18 @@ class TreatyBot(commands.Bot):
         embed_ok = permissions is None or permissions.embed_links
         none = discord.AllowedMentions.none()
         if embed_ok:
-            return await message.reply(embed=to_embed(reply), mention_author=False, allowed_mentions=none)
-        return await message.reply(content=to_text(reply), mention_author=False, allowed_mentions=none)
+            pages = to_pages(reply)
+            if len(pages) == 1:
+                return await message.reply(embed=pages[0], mention_author=False, allowed_mentions=none)
+            view = PagerView(pages, owner_id=message.author.id)
+            sent = await message.reply(embed=pages[0], view=view, mention_author=False, allowed_mentions=none)
+            view.message = sent
+            return sent
+        first, *later = to_texts(reply)
+        sent = await message.reply(content=first, mention_author=False, allowed_mentions=none)
+        for text in later:
+            await message.channel.send(content=text, allowed_mentions=none)
+        return sent
 
     async def report_message_error(self, message: discord.Message, error: BaseException) -> None:
         """Reply with what went wrong; log the bot's own faults with an incident id. Discord's refusal

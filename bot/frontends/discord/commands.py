@@ -29,10 +29,23 @@ from bot.textnorm import clean, normalize
 log = logging.getLogger("bot.commands")
 MENTION = re.compile(r"<@!?\d+>|<@&\d+>|<#\d+>|@everyone|@here")
 CONTEXT_MENU = "Ask the treaty bot"
-ASK, STATUS, WITHDRAWALS, PARTIES, TIMELINE, TREATY, ABOUT, RELOAD, HELP = (
+ASK, STATUS, WITHDRAWALS, PARTIES, TIMELINE, TREATY, ABOUT, RELOAD, HELP, CHART = (
     command_named(name)
-    for name in ("ask", "status", "withdrawals", "parties", "timeline", "treaty", "about", "reload", "help")
+    for name in (
+        "ask",
+        "status",
+        "withdrawals",
+        "parties",
+        "timeline",
+        "treaty",
+        "about",
+        "reload",
+        "help",
+        "chart",
+    )
 )
+# "from" is a Python keyword: the /chart option of that name is the parameter ``start``.
+CHART_DESCRIPTIONS = {("start" if k == "from" else k): v for k, v in CHART.descriptions(DISCORD).items()}
 FORMATS = [app_commands.Choice(name=fmt.upper(), value=fmt) for fmt in exports.FORMATS]
 
 
@@ -100,7 +113,15 @@ class TreatyCommands(commands.Cog):
         self.settings = settings
         question = quota_check(limiter)
         # The cog's copies of its commands share one checks list with the class; give them their own.
-        for command in (self.ask, self.status, self.withdrawals, self.parties, self.timeline, self.treaty):
+        for command in (
+            self.ask,
+            self.status,
+            self.withdrawals,
+            self.parties,
+            self.timeline,
+            self.treaty,
+            self.chart,
+        ):
             command.checks = [question]
         self.reload.checks = [reload_admin_check(settings)]
         self.context_menu = app_commands.ContextMenu(name=CONTEXT_MENU, callback=self.ask_about_message)
@@ -132,7 +153,9 @@ class TreatyCommands(commands.Cog):
             message["view"] = view
         if reply.attachment:
             name, data = reply.attachment
-            message["file"] = discord.File(io.BytesIO(data), filename=name)
+            message["file"] = discord.File(
+                io.BytesIO(data), filename=name, description=reply.attachment_description[:1024] or None
+            )
         await self._deliver(interaction, message)
         if isinstance(view, PagerView):
             view.origin = interaction
@@ -264,6 +287,30 @@ class TreatyCommands(commands.Cog):
         await interaction.response.defer(ephemeral=not public, thinking=True)
         reply = self.replies.parties(as_of=on, public=public, fmt=format.value if format else "csv")
         await self.send(interaction, reply, command="parties", started=started)
+
+    @app_commands.command(name=CHART.name, description=CHART.description)
+    @app_commands.describe(**CHART_DESCRIPTIONS)
+    @app_commands.rename(start="from")
+    @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=True)
+    async def chart(
+        self,
+        interaction: discord.Interaction,
+        as_of: str | None = None,
+        start: str | None = None,
+        state: str | None = None,
+        public: bool = False,
+    ) -> None:
+        started = time.perf_counter()
+        on, since = parse_as_of(as_of), parse_as_of(start)
+        await interaction.response.defer(ephemeral=not public, thinking=True)
+        reply = await self.replies.chart(as_of=on, start=since, state=state, public=public)
+        await self.send(interaction, reply, command="chart", started=started)
+
+    @chart.autocomplete("state")
+    async def chart_state(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        return await self.state_autocomplete(interaction, current)
 
     @app_commands.command(name=TIMELINE.name, description=TIMELINE.description)
     @app_commands.describe(**TIMELINE.descriptions(DISCORD))

@@ -30,43 +30,6 @@ def embed_size(embed: discord.Embed) -> int:
     return len(embed)
 
 
-def to_embed(reply: Reply) -> discord.Embed:
-    """The reply as one embed: the answer, numbered sources with links and snippets, and a footer."""
-    embed = discord.Embed(
-        title=cut(reply.title, TITLE_LIMIT) if reply.title else None,
-        description=cut(reply.body, DESCRIPTION_LIMIT),
-        colour=COLOUR_ANSWER if reply.answer is None or reply.answer.matched else COLOUR_DECLINE,
-    )
-    if reply.suggestions:
-        embed.add_field(
-            name="Did you mean",
-            value=cut("\n".join(f"• {s}" for s in reply.suggestions), FIELD_VALUE_LIMIT),
-            inline=False,
-        )
-    for number, source in enumerate(reply.sources, start=1):
-        if len(embed.fields) >= FIELD_COUNT_LIMIT:
-            break
-        value = f"[{citation_detail(source)}]({source.url})"
-        if source.snippet:
-            value += f"\n{snippet_text(source)}"
-        name = cut(f"[{number}] {source.title}", FIELD_NAME_LIMIT)
-        value = cut(value, FIELD_VALUE_LIMIT)
-        footer = cut(reply.footer, FOOTER_LIMIT)
-        if embed_size(embed) + len(name) + len(value) + len(footer) > EMBED_TOTAL_LIMIT:
-            break
-        embed.add_field(name=name, value=value, inline=False)
-    if reply.footer:
-        embed.set_footer(text=cut(reply.footer, FOOTER_LIMIT))
-    while embed_size(embed) > EMBED_TOTAL_LIMIT and embed.fields:
-        embed.remove_field(len(embed.fields) - 1)
-    return embed
-
-
-def to_text(reply: Reply) -> str:
-    """The reply as plain text for channels where the bot may not embed links."""
-    return cut(reply.as_text(), CONTENT_LIMIT)
-
-
 # Room left on a page for its title, the "Did you mean" field and the footer with its page number.
 PAGE_BODY_LIMIT = 3800
 PAGE_LABEL_ROOM = 20
