@@ -168,3 +168,16 @@ def test_console_commands_refuse_a_date_outside_the_calendar(db: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "1900-01-01 is outside the dates I answer for" in result.stdout
     assert "2101-01-01 is outside the dates I answer for" in result.stdout
+
+
+def test_states_csv_carries_the_date_and_the_review_date(db: Path) -> None:
+    import csv
+    import io
+
+    result = run("states", "--as-of", "2026-01-01", "--csv", db=db)
+    assert result.returncode == 0, result.stderr
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert len(rows) == 197 and {r["as_of"] for r in rows} == {"2026-01-01"}
+    finland = next(r for r in rows if r["iso3"] == "FIN")
+    assert finland["status"] == "withdrawal_pending" and finland["withdrawal_effective"] == "2026-01-10"
+    assert len({r["facts_reviewed"] for r in rows}) == 1
