@@ -17,30 +17,18 @@ import statistics
 import sys
 import time
 import tracemalloc
-from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from timing import p99, timings  # noqa: E402
 
 from bot.facts.records import KnowledgeBase  # noqa: E402
 from bot.facts.validate import load  # noqa: E402
 from bot.frontends.chart import chart, render_chart  # noqa: E402
 
 AS_OF = dt.date(2026, 11, 29)
-
-
-def timings(work: Callable[[], object], repeat: int) -> list[float]:
-    out = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        work()
-        out.append(time.perf_counter() - start)
-    return out
-
-
-def p99(values: list[float]) -> float:
-    return statistics.quantiles(values, n=100)[98] if len(values) > 1 else values[0]
 
 
 def cached_timings(kb: KnowledgeBase, state: str | None, repeat: int) -> list[float]:

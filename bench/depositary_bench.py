@@ -11,8 +11,6 @@ from __future__ import annotations
 import argparse
 import statistics
 import sys
-import time
-from collections.abc import Callable
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -24,19 +22,7 @@ from bot.facts.validate import load
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 from support.depositary_pages import EXCERPT, browser_page  # noqa: E402
-
-
-def timings(work: Callable[[], object], repeat: int) -> list[float]:
-    out = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        work()
-        out.append(time.perf_counter() - start)
-    return out
-
-
-def p99(values: list[float]) -> float:
-    return statistics.quantiles(values, n=100)[98] if len(values) > 1 else values[0]
+from timing import p99, timings  # noqa: E402
 
 
 def bare_parse(data: bytes) -> None:
