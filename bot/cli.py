@@ -36,10 +36,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     parser.add_argument(
-        "--knowledge", type=Path, help="knowledge directory (default: KNOWLEDGE_DIR or ./knowledge)"
+        "--knowledge",
+        type=Path,
+        help="knowledge directory (default: KNOWLEDGE_DIR, or the facts shipped with the bot)",
     )
     parser.add_argument(
-        "--database", type=Path, help="SQLite path (default: DATABASE_PATH or build/facts.sqlite3)"
+        "--database", type=Path, help="SQLite path (default: DATABASE_PATH, or facts.sqlite3 in DATA_DIR)"
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 

@@ -12,6 +12,8 @@ from urllib.parse import urlsplit
 from dotenv import load_dotenv
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PACKAGE_DIR = Path(__file__).resolve().parent
+APP_NAME = "ottawa-treaty-bot"
 
 
 SNOWFLAKE = re.compile(r"[0-9]{17,20}")  # a Discord id: 17 to 20 ASCII digits
@@ -27,7 +29,10 @@ BOOLEANS = {
 }
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 LOOPBACK = {"localhost", "127.0.0.1", "::1"}
-GENERAL = frozenset({"KNOWLEDGE_DIR", "DATABASE_PATH", "LOG_LEVEL"})
+LOG_FORMATS = ("text", "json")
+GENERAL = frozenset(
+    {"KNOWLEDGE_DIR", "DATABASE_PATH", "DATA_DIR", "LOG_LEVEL", "LOG_FORMAT", "MISSES_LOG", "MISSES_DAYS"}
+)
 """The settings every command uses; the others matter only to ``run`` and ``sync``."""
 
 
@@ -102,6 +107,22 @@ class _Reader:
             self.problems.append((name, "needs SHARD_COUNT"))
         return tuple(sorted(set(ids)))
 
+    def port(self, name: str) -> int | None:
+        value = self.text(name)
+        if not value:
+            return None
+        if not (value.isascii() and value.isdigit() and 1 <= int(value) <= 65535):
+            self.problems.append((name, f"a port number from 1 to 65535, not {value[:40]!r}"))
+            return None
+        return int(value)
+
+    def choice(self, name: str, choices: tuple[str, ...]) -> str:
+        value = self.text(name).lower() or choices[0]
+        if value not in choices:
+            self.problems.append((name, f"one of {', '.join(choices)}, not {value[:40]!r}"))
+            return choices[0]
+        return value
+
     def level(self, name: str) -> str:
         value = self.text(name).upper() or "INFO"
         if value not in LOG_LEVELS:
@@ -132,12 +153,32 @@ class _Reader:
         return roles
 
 
+def is_checkout() -> bool:
+    """Whether the bot runs from a source checkout (editable install) rather than an installed wheel."""
+    return (PROJECT_ROOT / "pyproject.toml").is_file() and (PROJECT_ROOT / "knowledge").is_dir()
+
+
+def default_knowledge_dir() -> Path:
+    """The curated facts: the checkout's ``knowledge/``, or the copy shipped inside the package."""
+    return PROJECT_ROOT / "knowledge" if is_checkout() else PACKAGE_DIR / "_knowledge"
+
+
+def default_data_dir() -> Path:
+    """Where the database and logs go: ``./data`` for a checkout, the user's data folder when installed."""
+    if is_checkout():
+        return Path.cwd() / "data"
+    from platformdirs import user_data_path
+
+    return user_data_path(APP_NAME, appauthor=False)
+
+
 @dataclass(frozen=True)
 class Settings:
     """Runtime configuration. ``token`` is never printed: its repr is masked."""
 
-    knowledge_dir: Path = PROJECT_ROOT / "knowledge"
-    database_path: Path = PROJECT_ROOT / "build" / "facts.sqlite3"
+    knowledge_dir: Path = field(default_factory=default_knowledge_dir)
+    database_path: Path = field(default_factory=lambda: default_data_dir() / "facts.sqlite3")
+    data_dir: Path = field(default_factory=default_data_dir)
     token: str = field(default="", repr=False)
     admin_role_ids: frozenset[int] = frozenset()
     admin_user_ids: frozenset[int] = frozenset()
@@ -150,6 +191,11 @@ class Settings:
     api_base: str | None = None
     gateway_url: str | None = None
     wire_debug: bool = False
+    log_format: str = "text"
+    health_host: str = "127.0.0.1"
+    health_port: int | None = None
+    misses_log: bool = False
+    misses_days: int = 90
 
     @property
     def has_token(self) -> bool:
@@ -162,14 +208,16 @@ def load_settings(*, env_file: Path | None = None, only: Container[str] | None =
     Every bad setting is reported at once in one :class:`SettingsError`; with ``only``, settings
     outside it (those a command does not use) fall back to their defaults instead.
     """
-    load_dotenv(env_file or PROJECT_ROOT / ".env", override=False)
+    load_dotenv(env_file or (PROJECT_ROOT if is_checkout() else Path.cwd()) / ".env", override=False)
     read = _Reader(os.environ)
     guild = read.snowflake("DEV_GUILD_ID")
     shard_count = read.count("SHARD_COUNT")
     shard_ids = read.shard_ids("SHARD_IDS", shard_count)
+    data_dir = Path(read.text("DATA_DIR") or default_data_dir())
     settings = Settings(
-        knowledge_dir=Path(read.text("KNOWLEDGE_DIR") or PROJECT_ROOT / "knowledge"),
-        database_path=Path(read.text("DATABASE_PATH") or PROJECT_ROOT / "build" / "facts.sqlite3"),
+        knowledge_dir=Path(read.text("KNOWLEDGE_DIR") or default_knowledge_dir()),
+        database_path=Path(read.text("DATABASE_PATH") or data_dir / "facts.sqlite3"),
+        data_dir=data_dir,
         token=read.env.get("DISCORD_TOKEN", ""),
         admin_role_ids=read.admin_roles("ADMIN_ROLE_IDS", guild),
         admin_user_ids=read.snowflakes("ADMIN_USER_IDS"),
@@ -182,6 +230,11 @@ def load_settings(*, env_file: Path | None = None, only: Container[str] | None =
         api_base=read.api_base("DISCORD_API_BASE"),
         gateway_url=read.text("DISCORD_GATEWAY_URL") or None,
         wire_debug=read.boolean("DISCORD_WIRE_DEBUG"),
+        log_format=read.choice("LOG_FORMAT", LOG_FORMATS),
+        health_host=read.text("HEALTH_HOST") or "127.0.0.1",
+        health_port=read.port("HEALTH_PORT"),
+        misses_log=read.boolean("MISSES_LOG"),
+        misses_days=read.count("MISSES_DAYS") or 90,
     )
     problems = [p for p in read.problems if only is None or p[0] in only]
     if problems:
