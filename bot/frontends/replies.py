@@ -37,6 +37,7 @@ class Reply:
     attachment: tuple[str, bytes] | None = None
     answer: Answer | None = None
     attachment_description: str = ""  # the attachment in words (alt text)
+    question: str = ""  # the question asked, when the reply answers one
 
     def as_text(self) -> str:
         """The reply as plain text (console, and Discord where embeds are not allowed)."""
@@ -119,7 +120,9 @@ class CommandReplies:
             answer = engine.ask(question, as_of=today)
         else:
             answer = self.conversations.ask(engine, conversation, question, as_of=today)
-        return self.from_answer(answer, on=today, public=public)
+        reply = self.from_answer(answer, on=today, public=public)
+        reply.question = question
+        return reply
 
     def resolve_state(self, text: str) -> tuple[str | None, list[str]]:
         """The ISO code ``text`` names (autocomplete is only a hint), or None with suggestions."""

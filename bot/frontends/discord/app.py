@@ -18,6 +18,7 @@ import yarl
 from discord import app_commands
 from discord.ext import commands
 
+from bot.frontends import observe
 from bot.frontends.discord.checks import channel_permissions, may_react, may_reply, take_quota
 from bot.frontends.discord.commands import TreatyCommands, strip_mentions
 from bot.frontends.discord.cooldown import CooldownNotices, MentionDeduplicator, UserRateLimiter
@@ -118,6 +119,7 @@ class TreatyBot(commands.Bot):
         self.settings = settings
         self.replies = replies
         self.limiter = UserRateLimiter(5, 10.0)
+        self.observers = observe.Observers()  # metrics and the misses log subscribe here
         self.cooldown_notices = CooldownNotices(clock=self.limiter.clock)
         self.dedupe = MentionDeduplicator(30.0)
         self.step = "while logging in"  # what the bot is doing, for the message if that fails
@@ -200,7 +202,7 @@ class TreatyBot(commands.Bot):
     async def setup_hook(self) -> None:
         """The commands and the context menu, with their names and descriptions in other languages."""
         await self.tree.set_translator(TreatyTranslator())
-        cog = TreatyCommands(self.replies, self.limiter, self.settings)
+        cog = TreatyCommands(self.replies, self.limiter, self.settings, self.observers)
         await self.add_cog(cog)
         self.tree.add_command(cog.context_menu)
         if self.settings.sync_on_start and self.settings.dev_guild_id:
@@ -276,12 +278,18 @@ class TreatyBot(commands.Bot):
         sent = await self._reply(message, reply)
         self.dedupe.remember(message.channel.id, reply.body, sent.jump_url)
         answer = reply.answer
+        latency = (time.perf_counter() - started) * 1000
         log.info(
             "answered user=%s command=mention matched=%s states=%s latency_ms=%.1f",
             message.author.id,
             answer.matched if answer else True,
             ",".join(answer.states) if answer else "",
-            (time.perf_counter() - started) * 1000,
+            latency,
+        )
+        self.observers.notify(
+            observe.answered(
+                frontend="mention", command="mention", answer=answer, latency_ms=latency, question=question
+            )
         )
 
     async def _reply(self, message: discord.Message, reply: Reply) -> discord.Message:

@@ -15,7 +15,7 @@ from discord.ext import commands
 
 from bot.clock import DateOutOfRange, parse_iso_date
 from bot.engine import foreign_names
-from bot.frontends import exports
+from bot.frontends import exports, observe
 from bot.frontends.commands import DISCORD, command_named
 from bot.frontends.discord.checks import is_reload_admin, quota_check, reload_admin_check, take_quota
 from bot.frontends.discord.cooldown import UserRateLimiter
@@ -107,8 +107,15 @@ class SuggestionView(discord.ui.View):
 class TreatyCommands(commands.Cog):
     """Slash commands and the message context menu."""
 
-    def __init__(self, replies: CommandReplies, limiter: UserRateLimiter, settings: Settings) -> None:
+    def __init__(
+        self,
+        replies: CommandReplies,
+        limiter: UserRateLimiter,
+        settings: Settings,
+        observers: observe.Observers | None = None,
+    ) -> None:
         self.replies = replies
+        self.observers = observers or observe.Observers()
         self.limiter = limiter
         self.settings = settings
         question = quota_check(limiter)
@@ -172,16 +179,22 @@ class TreatyCommands(commands.Cog):
         else:
             await interaction.response.send_message(**message)
 
-    @staticmethod
-    def _log(interaction: discord.Interaction, reply: Reply, *, command: str, started: float) -> None:
+    def _log(self, interaction: discord.Interaction, reply: Reply, *, command: str, started: float) -> None:
         answer = reply.answer
+        latency = (time.perf_counter() - started) * 1000
         log.info(
             "answered user=%s command=%s matched=%s states=%s latency_ms=%.1f",
             interaction.user.id,
             command,
             answer.matched if answer else True,
             ",".join(answer.states) if answer else "",
-            (time.perf_counter() - started) * 1000,
+            latency,
+        )
+        frontend = {"context-menu": "context_menu", "did-you-mean": "button"}.get(command, "slash")
+        self.observers.notify(
+            observe.answered(
+                frontend=frontend, command=command, answer=answer, latency_ms=latency, question=reply.question
+            )
         )
 
     async def ask_suggestion(
