@@ -5,7 +5,10 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import gc
+import json
 import logging
+import os
+import socket
 import sqlite3
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -19,7 +22,13 @@ from bot.facts.records import Event, Fact, KnowledgeBase, Source, State
 from bot.facts.validate import KnowledgeError, validate
 
 MAX_LISTED_PROBLEMS = 10
+STAMP_POLL_SECONDS = 2.0
+PROCESS = f"process {socket.gethostname()}:{os.getpid()}"
 log = logging.getLogger("bot.service")
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
 
 
 class AuditUnavailable(Exception):
@@ -256,9 +265,68 @@ class FactStore:
                 if result.ok and isinstance(result, _Rebuilt) and result.engine is not None:
                     self.engine = result.engine
                     gc.freeze()
+                    await asyncio.to_thread(self._write_stamp, result.hash_after)
             finally:  # every reload is audited, whatever happened
                 await asyncio.to_thread(self._audit, result, user_id=user_id, user_name=user_name)
             return result
+
+    # -- several processes, one reload: the reloading process leaves a stamp, the others follow it
+    @property
+    def stamp_path(self) -> Path:
+        """The reload stamp beside the database: which facts the last reload put there, and when."""
+        return self.database.with_name(self.database.name + ".reload.json")
+
+    def _write_stamp(self, content_hash: str) -> None:
+        stamp = {"content_hash": content_hash, "written_at": _now(), "by": PROCESS}
+        tmp = self.stamp_path.with_name(f".{self.stamp_path.name}.{os.getpid()}.tmp")
+        try:
+            tmp.write_text(json.dumps(stamp), encoding="utf-8")
+            os.replace(tmp, self.stamp_path)
+        except OSError as exc:  # the reload itself worked; other processes pick it up at their next start
+            log.error("could not write the reload stamp %s: %s", self.stamp_path.name, exc)
+
+    def read_stamp(self) -> dict[str, str] | None:
+        """The reload stamp, or None when there is none or it cannot be read."""
+        try:
+            data = json.loads(self.stamp_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        return data if isinstance(data, dict) and isinstance(data.get("content_hash"), str) else None
+
+    async def follow_stamp(self) -> bool:
+        """Load the database another process rebuilt, when its stamp names other facts; True if swapped."""
+        stamp = self.read_stamp()
+        if stamp is None or stamp["content_hash"] == self.engine.kb.content_hash:
+            return False
+        async with self._lock:
+            before = self.engine.kb.content_hash
+            try:
+                kb = await asyncio.to_thread(read_knowledge, self.database)
+                engine = await asyncio.to_thread(Engine, kb)
+            except Exception as exc:  # a half-written or foreign database: keep serving, try again later
+                log.warning("could not load the database named by the reload stamp: %s", exc)
+                return False
+            if kb.content_hash == before:
+                return False
+            self.engine = engine
+            gc.freeze()
+            result = ReloadResult(
+                True, before, kb.content_hash, changes=[f"loaded the reload by {stamp.get('by', '?')}"]
+            )
+            await asyncio.to_thread(
+                self._audit, result, user_id=PROCESS, user_name="reload in another process"
+            )
+            log.info("followed a reload in another process: %s -> %s", before[:12], kb.content_hash[:12])
+            return True
+
+    async def follow_reloads(self, *, every: float = STAMP_POLL_SECONDS) -> None:
+        """Poll the reload stamp forever (cancel the task to stop)."""
+        while True:
+            await asyncio.sleep(every)
+            try:
+                await self.follow_stamp()
+            except Exception:
+                log.exception("following the reload stamp failed")
 
     def _audit(self, result: ReloadResult, *, user_id: str, user_name: str) -> None:
         try:

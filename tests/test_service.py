@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import time
 from pathlib import Path
@@ -146,3 +147,42 @@ def test_console_reload_of_a_broken_file_reports_and_goes_on(knowledge_copy: Pat
     text = handle("/reload", replies)
     assert "Reload failed" in text and "groups.yaml:0: is a directory, not a file" in text
     assert "State Party" in handle("is france a party?", replies)
+
+
+async def test_a_reload_in_one_process_reaches_the_others_through_the_stamp(
+    knowledge_copy: Path, tmp_path: Path
+) -> None:
+    import asyncio
+
+    first, second = store_for(knowledge_copy, tmp_path), store_for(knowledge_copy, tmp_path)
+    path = knowledge_copy / "facts.yaml"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("in equal shares", "jointly (edited)"), encoding="utf-8"
+    )
+    follower = asyncio.create_task(second.follow_reloads(every=0.05))
+    try:
+        result = await first.reload(user_id="1", user_name="curator")
+        assert result.ok and first.read_stamp()["content_hash"] == result.hash_after
+        for _ in range(100):  # the swap, then its audit row
+            last = second.audit.last()
+            if last is not None and last["user_name"] == "reload in another process":
+                break
+            await asyncio.sleep(0.02)
+    finally:
+        follower.cancel()
+    assert second.kb.content_hash == result.hash_after
+    assert any("jointly (edited)" in f.answer for f in second.kb.facts.values())
+    with second.audit._db() as db:
+        rows = list(db.table("reloads").rows_where(order_by="id"))
+    assert [r["user_name"] for r in rows] == ["curator", "reload in another process"]
+    assert rows[1]["hash_after"] == result.hash_after and rows[1]["user_id"].startswith("process ")
+
+
+async def test_a_stamp_for_the_facts_in_service_changes_nothing(knowledge_copy: Path, tmp_path: Path) -> None:
+    store = store_for(knowledge_copy, tmp_path)
+    assert await store.follow_stamp() is False  # no stamp yet
+    store.stamp_path.write_text(json.dumps({"content_hash": store.kb.content_hash}), encoding="utf-8")
+    assert await store.follow_stamp() is False
+    store.stamp_path.write_text("not json", encoding="utf-8")
+    assert await store.follow_stamp() is False
+    assert store.audit.last() is None
