@@ -92,6 +92,12 @@ def _parser() -> argparse.ArgumentParser:
         "--write", action="store_true", help="apply the new differences to the knowledge files"
     )
 
+    misses = sub.add_parser(
+        "misses", help="the questions missed (MISSES_LOG), similar wordings grouped, most frequent first"
+    )
+    misses.add_argument("--since", type=_date, help="only the questions from this date (YYYY-MM-DD) on")
+    misses.add_argument("--json", action="store_true", help="print a JSON list of groups instead of a table")
+
     sub.add_parser("routes", help="list the engine's routes in order of precedence")
     sub.add_parser("run", help="start the Discord bot (needs DISCORD_TOKEN)")
     sync = sub.add_parser("sync", help="register the slash commands with Discord")
@@ -122,6 +128,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     if args.command == "build":
         return _build(knowledge_dir, database)
+    if args.command == "misses":
+        return _misses(settings.data_dir, args.since, as_json=args.json)
     if args.command == "depositary":
         return _depositary(knowledge_dir, args.page, as_json=args.json, write=args.write)
     if args.command in ("states", "chart", "ask", "console", "evaluate"):
@@ -148,7 +156,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _evaluate(database, args.questions, failures=args.failures)
         from bot.frontends.console import run_console
 
-        return run_console(knowledge_dir=knowledge_dir, database=database, as_of=args.as_of)
+        return run_console(
+            knowledge_dir=knowledge_dir, database=database, as_of=args.as_of, settings=settings
+        )
     return _discord(args, settings, knowledge_dir=knowledge_dir, database=database)
 
 
@@ -230,6 +240,25 @@ def _build(knowledge_dir: Path, database: Path) -> int:
         print(f"Build failed; {database} was left as it was.", file=sys.stderr)
         return 1
     print(f"Built {database}: {meta['row_counts']} (content hash {meta['content_hash'][:12]}).")
+    return 0
+
+
+def _misses(data_dir: Path, since: dt.date | None, *, as_json: bool) -> int:
+    """The recorded misses grouped, most frequent first; with no misses log, say so (exit 0)."""
+    from bot import misses
+
+    path = data_dir / misses.FILE_NAME
+    try:
+        groups = misses.load_groups(path, since=since)
+    except (OSError, sqlite3.Error) as exc:
+        print(f"error: the misses log {path} cannot be read: {exc}", file=sys.stderr)
+        return 1
+    if as_json:
+        print(json.dumps([found.to_dict() for found in groups or []], ensure_ascii=False, indent=1))
+    if groups is None:
+        print(misses.NOTHING, file=sys.stderr if as_json else sys.stdout)
+    elif not as_json:
+        print("\n".join(misses.text_lines(groups, since=since)))
     return 0
 
 

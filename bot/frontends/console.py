@@ -7,17 +7,20 @@ import datetime as dt
 import re
 import shlex
 import sys
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
 from bot.clock import DateOutOfRange, parse_iso_date
-from bot.frontends import exports
+from bot.frontends import exports, observe
 from bot.frontends.commands import CONSOLE, command_named, commands_for, help_lines
 from bot.frontends.replies import CommandReplies, Reply
 from bot.frontends.terminal import Printer
+from bot.misses import MissesLog, misses_observer
 from bot.service import FactStore
+from bot.settings import Settings
 
 _DATE_LIKE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}$")
 
@@ -44,6 +47,7 @@ class Call:
     replies: CommandReplies
     as_of: dt.date | None
     out_dir: Path | None
+    observers: observe.Observers | None = None
 
     @property
     def dates(self) -> list[dt.date]:
@@ -73,10 +77,28 @@ def usage(name: str) -> str:
     return f"Usage: {command_named(name).synopsis(CONSOLE)}"
 
 
+def question(
+    text: str,
+    replies: CommandReplies,
+    *,
+    as_of: dt.date | None = None,
+    observers: observe.Observers | None = None,
+) -> str:
+    """Answer a question typed at the console, and report it to the observers (the misses log)."""
+    started = time.perf_counter()
+    reply = replies.ask(text, public=True, as_of=as_of, conversation=CONSOLE_KEY)
+    if observers is not None:
+        latency = (time.perf_counter() - started) * 1000
+        observers.notify(
+            observe.answered(
+                frontend=CONSOLE, command="ask", answer=reply.answer, latency_ms=latency, question=text
+            )
+        )
+    return reply.as_text()
+
+
 def _ask(call: Call) -> str:
-    return call.replies.ask(
-        " ".join(call.args), public=True, as_of=call.as_of, conversation=CONSOLE_KEY
-    ).as_text()
+    return question(" ".join(call.args), call.replies, as_of=call.as_of, observers=call.observers)
 
 
 def _status(call: Call) -> str:
@@ -160,14 +182,19 @@ def help_text() -> str:
 
 
 def handle(
-    line: str, replies: CommandReplies, *, as_of: dt.date | None = None, out_dir: Path | None = None
+    line: str,
+    replies: CommandReplies,
+    *,
+    as_of: dt.date | None = None,
+    out_dir: Path | None = None,
+    observers: observe.Observers | None = None,
 ) -> str:
-    """One console line in, the reply text out."""
+    """One console line in, the reply text out; questions are reported to ``observers``."""
     line = line.strip()
     if not line:
         return ""
     if not line.startswith("/"):
-        return replies.ask(line, public=True, as_of=as_of, conversation=CONSOLE_KEY).as_text()
+        return question(line, replies, as_of=as_of, observers=observers)
     try:
         parts = shlex.split(line[1:])
     except ValueError:
@@ -177,7 +204,7 @@ def handle(
         return help_text()
     if name in {command.name for command in commands_for(CONSOLE)}:
         try:
-            return HANDLERS[name](Call(args, replies, as_of, out_dir))
+            return HANDLERS[name](Call(args, replies, as_of, out_dir, observers))
         except ConsoleInputError as exc:
             return Reply(body=str(exc)).as_text()
     return Reply(body=f"Unknown command /{name}. Type /help for the list.").as_text()
@@ -190,10 +217,30 @@ def run_console(
     as_of: dt.date | None = None,
     stdin: TextIO = sys.stdin,
     stdout: TextIO = sys.stdout,
+    settings: Settings | None = None,
 ) -> int:
-    """Chat until end of input or /quit."""
+    """Chat until end of input or /quit; with ``settings`` saying MISSES_LOG, missed questions are recorded."""
     store = FactStore(knowledge_dir=knowledge_dir, database=database)
     replies = CommandReplies(store)
+    observers = observe.Observers()
+    misses = misses_observer(settings) if settings is not None else None
+    if misses is not None:
+        observers.subscribe(misses)
+    try:
+        return _chat(replies, as_of=as_of, stdin=stdin, stdout=stdout, observers=observers)
+    finally:
+        if isinstance(misses, MissesLog):
+            misses.close()
+
+
+def _chat(
+    replies: CommandReplies,
+    *,
+    as_of: dt.date | None,
+    stdin: TextIO,
+    stdout: TextIO,
+    observers: observe.Observers,
+) -> int:
     interactive = stdin.isatty()
     printer = Printer(stdout)
     if interactive:
@@ -206,7 +253,7 @@ def run_console(
         line = stdin.readline()
         if not line or line.strip() in ("/quit", "/exit"):
             return 0
-        text = handle(line, replies, as_of=as_of)
+        text = handle(line, replies, as_of=as_of, observers=observers)
         if text:
             if not interactive:  # a transcript reads as question, answer, question, answer
                 print(f"> {line.strip()}", file=stdout)
