@@ -92,6 +92,15 @@ COMMANDS: tuple[Command, ...] = (
     ),
     Command("about", "Version, fact-base build, sources and the last reload."),
     Command("reload", "Admins: re-read, validate and rebuild the facts."),
+    Command(
+        "misses",
+        "Admins: the questions the bot missed, similar ones grouped, most frequent first.",
+        (
+            Option("since", "Only the questions from this date on (YYYY-MM-DD)", placeholder="YYYY-MM-DD"),
+            PUBLIC,
+        ),
+        frontends=frozenset({DISCORD}),
+    ),
     Command("help", "Every command, and example questions."),
 )
 # Shown by /help: questions that show what the bot understands (tests check each is answered).

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
+import sqlite3
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
+from pathlib import Path
 
-from bot import __version__
+from bot import __version__, misses
 from bot.clock import today_utc
 from bot.engine.answer import Answer, Citation
 from bot.engine.conversation import Conversations
@@ -270,3 +273,28 @@ class CommandReplies:
         result = await self.store.reload(user_id=user_id, user_name=user_name)
         body = result.summary() + (f"\n{_compared(self.store.kb.depositary_as_at)}" if result.ok else "")
         return Reply(body=body, title="Reload", ephemeral=True), result
+
+    async def misses(
+        self, path: Path, *, since: dt.date | None = None, public: bool = False, recording: bool = True
+    ) -> Reply:
+        """The questions recorded in the misses log at ``path``, similar wordings grouped: the top 25 groups,
+        most frequent first, each with its outcomes and when it was last asked."""
+        title = "Missed questions" + (f" since {format_date(since)}" if since else "")
+        notes = [] if recording else ["MISSES_LOG is off: new misses are not recorded"]
+        try:
+            groups = await asyncio.to_thread(misses.load_groups, path, since=since)
+        except (OSError, sqlite3.Error):
+            return Reply(body="The misses log cannot be read.", title=title, ephemeral=True)
+        if not groups:
+            body = misses.NOTHING if groups is None else "No missed questions in that time."
+            return Reply(body=body, title=title, footer=" · ".join(notes), ephemeral=not public)
+        total, shown = sum(g.count for g in groups), min(len(groups), misses.TOP_GROUPS)
+        summary = f"{total} missed in {len(groups)} group(s)"
+        if shown < len(groups):
+            summary += f", the {shown} most frequent shown"
+        return Reply(
+            body="\n".join(misses.markdown_lines(groups, limit=shown)),
+            title=title,
+            footer=" · ".join([summary, *notes]),
+            ephemeral=not public,
+        )

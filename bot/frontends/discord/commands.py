@@ -7,6 +7,7 @@ import io
 import logging
 import re
 import time
+from collections.abc import Callable
 from typing import Any, TypedDict
 
 import discord
@@ -20,16 +21,17 @@ from bot.frontends.commands import DISCORD, command_named
 from bot.frontends.discord.checks import is_reload_admin, quota_check, reload_admin_check, take_quota
 from bot.frontends.discord.cooldown import UserRateLimiter
 from bot.frontends.discord.embeds import to_pages, to_texts
-from bot.frontends.discord.errors import BadDate, report_interaction_error
+from bot.frontends.discord.errors import BadDate, NotReloadAdmin, report_interaction_error
 from bot.frontends.discord.paging import PagerView
 from bot.frontends.replies import AUTOCOMPLETE_LIMIT, CHOICE_NAME_LIMIT, CommandReplies, Reply
+from bot.misses import FILE_NAME as MISSES_FILE
 from bot.settings import Settings
 from bot.textnorm import clean, normalize
 
 log = logging.getLogger("bot.commands")
 MENTION = re.compile(r"<@!?\d+>|<@&\d+>|<#\d+>|@everyone|@here")
 CONTEXT_MENU = "Ask the treaty bot"
-ASK, STATUS, WITHDRAWALS, PARTIES, TIMELINE, TREATY, ABOUT, RELOAD, HELP, CHART = (
+ASK, STATUS, WITHDRAWALS, PARTIES, TIMELINE, TREATY, ABOUT, RELOAD, HELP, CHART, MISSES = (
     command_named(name)
     for name in (
         "ask",
@@ -42,6 +44,7 @@ ASK, STATUS, WITHDRAWALS, PARTIES, TIMELINE, TREATY, ABOUT, RELOAD, HELP, CHART 
         "reload",
         "help",
         "chart",
+        "misses",
     )
 )
 # "from" is a Python keyword: the /chart option of that name is the parameter ``start``.
@@ -52,6 +55,29 @@ FORMATS = [app_commands.Choice(name=fmt.upper(), value=fmt) for fmt in exports.F
 def strip_mentions(text: str) -> str:
     """The text of a message without user, role and channel mentions."""
     return " ".join(MENTION.sub(" ", text).split())
+
+
+class NotMissesAdmin(NotReloadAdmin):
+    """The user may not see the missed questions: the same people as may reload the facts."""
+
+    def __init__(self) -> None:
+        app_commands.CheckFailure.__init__(
+            self,
+            "Only members with the Manage Server permission or a configured admin role can see the missed "
+            "questions.",
+        )
+
+
+def misses_admin_check(settings: Settings) -> Callable[[discord.Interaction], bool]:
+    """An app command check that lets only reload admins see the missed questions."""
+
+    def check(interaction: discord.Interaction) -> bool:
+        if is_reload_admin(interaction, settings):
+            return True
+        log.warning("refused /misses for user %s in guild %s", interaction.user.id, interaction.guild_id)
+        raise NotMissesAdmin
+
+    return check
 
 
 def parse_as_of(value: str | None) -> dt.date | None:
@@ -131,6 +157,7 @@ class TreatyCommands(commands.Cog):
         ):
             command.checks = [question]
         self.reload.checks = [reload_admin_check(settings)]
+        self.misses.checks = [misses_admin_check(settings)]
         self.context_menu = app_commands.ContextMenu(name=CONTEXT_MENU, callback=self.ask_about_message)
         self.context_menu.add_check(question)
         self.context_menu.allowed_contexts = app_commands.AppCommandContext(
@@ -379,6 +406,24 @@ class TreatyCommands(commands.Cog):
             result.hash_after[:12],
         )
         await self.send(interaction, reply, command="reload", started=started)
+
+    @app_commands.command(name=MISSES.name, description=MISSES.description)
+    @app_commands.describe(**MISSES.descriptions(DISCORD))
+    @app_commands.default_permissions(manage_guild=True)
+    @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=True)
+    async def misses(
+        self, interaction: discord.Interaction, since: str | None = None, public: bool = False
+    ) -> None:
+        started = time.perf_counter()
+        day = parse_as_of(since)
+        await interaction.response.defer(ephemeral=not public, thinking=True)
+        reply = await self.replies.misses(
+            self.settings.data_dir / MISSES_FILE,
+            since=day,
+            public=public,
+            recording=self.settings.misses_log,
+        )
+        await self.send(interaction, reply, command="misses", started=started)
 
     async def ask_about_message(self, interaction: discord.Interaction, message: discord.Message) -> None:
         """Context menu: answer about the message it is used on."""
