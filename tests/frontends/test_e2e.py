@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import itertools
 import json
 import os
@@ -21,6 +22,7 @@ from support.cli import KNOWLEDGE, ROOT
 from support.discord_double import DiscordDouble, Recorded
 
 from bot.frontends.commands import DISCORD, commands_for
+from bot.logs import WIRE_LOGGERS
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 TOKEN = "e2e-token-Zq8xV1mN4bT7"
@@ -553,4 +555,24 @@ async def test_debug_log_keeps_interaction_tokens_and_user_text_out(
     assert await finished(bot) == 0, bot.output
     assert "DEBUG" in bot.output, "the bot did not log at DEBUG"
     for secret in (marker, payload["token"], parties["token"], TOKEN):
+        assert secret not in bot.output
+
+
+async def test_json_logs_are_one_object_per_line(fresh: DiscordDouble, workdir: Path) -> None:
+    bot = await start_bot(fresh, workdir, LOG_FORMAT="json", LOG_LEVEL="DEBUG")
+    await bot.wait_for_line("ready as")
+    payload = P.command("ask", P.option("question", "Is Malta a party?"), user_id=next_user())
+    await ask(fresh, payload)
+    bot.process.send_signal(signal.SIGTERM)
+    assert await finished(bot) == 0, bot.output
+    entries = [json.loads(line) for line in bot.lines]  # every line is one JSON object
+    for entry in entries:
+        assert {"time", "level", "logger", "message"} <= entry.keys(), entry
+        assert entry["time"].endswith("Z") and dt.datetime.fromisoformat(entry["time"])
+    assert any(e["level"] == "DEBUG" for e in entries), "the bot did not log at DEBUG"
+    assert not [e for e in entries if e["level"] == "DEBUG" and e["logger"].startswith(WIRE_LOGGERS)]
+    [answered] = [e for e in entries if e.get("outcome")]
+    assert (answered["frontend"], answered["command"], answered["outcome"]) == ("slash", "ask", "answered")
+    assert isinstance(answered["latency_ms"], float)
+    for secret in (TOKEN, payload["token"]):
         assert secret not in bot.output

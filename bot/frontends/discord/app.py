@@ -33,6 +33,9 @@ from bot.frontends.discord.errors import (
 from bot.frontends.discord.paging import PagerView
 from bot.frontends.discord.translator import TreatyTranslator
 from bot.frontends.replies import CommandReplies, Reply
+from bot.logs import WIRE_LOGGERS as WIRE_LOGGERS
+from bot.logs import configure_wire_logging as configure_wire_logging
+from bot.logs import log_answer, setup_logging
 from bot.service import FactStore
 from bot.settings import Settings
 
@@ -47,8 +50,6 @@ GATED_EVENTS = ("INTERACTION_CREATE", "MESSAGE_CREATE")
 """The gateway events that start work the bot must finish before it closes."""
 COOLDOWN_REACTION = "\N{HOURGLASS WITH FLOWING SAND}"
 """What a mention gets, when the bot may react, once its author has been told they ask too quickly."""
-WIRE_LOGGERS = ("discord.gateway", "discord.http", "discord.webhook")
-"""discord.py's loggers of raw traffic: at DEBUG they write interaction tokens and user text."""
 
 
 def identify_delay(last: float | None, now: float, spacing: float = IDENTIFY_SPACING) -> float:
@@ -74,12 +75,6 @@ class IdentifyPacer:
         delay = identify_delay(self.last.get(bucket), now, self.spacing)
         self.last[bucket] = now + delay  # taken before the wait: another shard waits its own turn
         return delay
-
-
-def configure_wire_logging(level: int, *, wire_debug: bool) -> None:
-    """Keep discord.py's wire loggers at INFO or above, unless ``wire_debug`` lets them follow ``level``."""
-    for name in WIRE_LOGGERS:
-        logging.getLogger(name).setLevel(logging.NOTSET if wire_debug else max(level, logging.INFO))
 
 
 def apply_endpoints(settings: Settings) -> None:
@@ -120,6 +115,8 @@ class TreatyBot(commands.Bot):
         self.replies = replies
         self.limiter = UserRateLimiter(5, 10.0)
         self.observers = observe.Observers()  # metrics and the misses log subscribe here
+        if settings.log_format == "json":
+            self.observers.subscribe(log_answer)  # the same answers, with their fields as structure
         self.cooldown_notices = CooldownNotices(clock=self.limiter.clock)
         self.dedupe = MentionDeduplicator(30.0)
         self.step = "while logging in"  # what the bot is doing, for the message if that fails
@@ -363,9 +360,12 @@ def _prepare(
     if not settings.has_token:
         print(_no_token_message(), file=sys.stderr)
         return None
-    level = getattr(logging, settings.log_level)
-    discord.utils.setup_logging(level=level)
-    configure_wire_logging(level, wire_debug=settings.wire_debug)
+    setup_logging(
+        getattr(logging, settings.log_level),
+        fmt=settings.log_format,
+        wire_debug=settings.wire_debug,
+        secrets=(settings.token,),
+    )
     apply_endpoints(settings)
     return create_bot(settings, knowledge_dir=knowledge_dir, database=database)
 
