@@ -15,12 +15,15 @@ import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 
+import aiohttp
 import pytest
 import pytest_asyncio
+from prometheus_client.parser import text_string_to_metric_families
 from support import discord_payloads as P
 from support.cli import KNOWLEDGE, ROOT
 from support.discord_double import DiscordDouble, Recorded
 
+from bot.facts.database import read_meta
 from bot.frontends.commands import DISCORD, commands_for
 from bot.logs import WIRE_LOGGERS
 
@@ -37,8 +40,9 @@ def next_user() -> str:
 class BotProcess:
     """``python -m bot run`` as users start it, with its output collected."""
 
-    def __init__(self, process: asyncio.subprocess.Process) -> None:
+    def __init__(self, process: asyncio.subprocess.Process, health_port: int = 0) -> None:
         self.process = process
+        self.health_port = health_port  # where /healthz and /metrics are served, when not 0
         self.lines: list[str] = []
         self.reader = asyncio.create_task(self._read())
 
@@ -87,7 +91,45 @@ async def start_bot(
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
     )
-    return BotProcess(process)
+    return BotProcess(process, int(extra.get("HEALTH_PORT") or 0))
+
+
+def free_port() -> int:
+    """A port nothing listens on (now)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+async def http_get(url: str) -> tuple[int, str]:
+    timeout = aiohttp.ClientTimeout(total=5)
+    async with aiohttp.ClientSession(timeout=timeout) as session, session.get(url) as response:
+        return response.status, await response.text()
+
+
+async def healthz(port: int) -> tuple[int, dict]:
+    """The status and JSON body of the bot's /healthz."""
+    status, text = await http_get(f"http://127.0.0.1:{port}/healthz")
+    return status, json.loads(text)
+
+
+async def metric(port: int, name: str, **labels: str) -> float:
+    """One sample of the bot's /metrics (0 if it is not there)."""
+    status, text = await http_get(f"http://127.0.0.1:{port}/metrics")
+    assert status == 200, text
+    for family in text_string_to_metric_families(text):
+        for sample in family.samples:
+            if sample.name == name and sample.labels == labels:
+                return sample.value
+    return 0.0
+
+
+async def metric_reaches(port: int, name: str, value: float, timeout: float = 5.0, **labels: str) -> float:
+    """The sample once it is at least ``value`` (metrics are counted just after the answer is sent)."""
+    deadline = time.monotonic() + timeout
+    while (found := await metric(port, name, **labels)) < value and time.monotonic() < deadline:
+        await asyncio.sleep(0.05)
+    return found
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
@@ -107,7 +149,7 @@ async def double() -> AsyncIterator[DiscordDouble]:
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
 async def bot(double: DiscordDouble, workdir: Path) -> AsyncIterator[BotProcess]:
-    process = await start_bot(double, workdir)
+    process = await start_bot(double, workdir, HEALTH_PORT=str(free_port()))
     await process.wait_for_line("ready as")
     yield process
     if process.process.returncode is None:
@@ -250,7 +292,40 @@ async def test_mention_gets_a_reply_that_references_it(bot: BotProcess, double: 
     assert "@everyone" not in json.dumps(reply.body) and "<@&123>" not in json.dumps(reply.body)
 
 
+async def test_health_and_metrics_while_serving(
+    bot: BotProcess, double: DiscordDouble, workdir: Path
+) -> None:
+    health_port = bot.health_port
+    status, body = await healthz(health_port)
+    assert status == 200, body
+    assert (body["status"], body["gateway"]) == ("ok", "connected") and "reason" not in body
+    assert [(s["id"], s["connected"]) for s in body["shards"]] == [(0, True)]
+    assert body["facts"]["hash"] == read_meta(workdir / "facts.sqlite3")["content_hash"]
+    assert dt.date.fromisoformat(body["facts"]["reviewed"])
+    assert dt.datetime.fromisoformat(body["facts"]["loaded_at"]).tzinfo is not None
+    labels = {"frontend": "slash", "outcome": "answered"}
+    before = await metric(health_port, "treatybot_questions_total", **labels)
+    user = next_user()
+    question = P.command("ask", P.option("question", "Is Malta a party?"), user_id=user)
+    assert "Malta" in embed_of(await ask(double, question))["description"]
+    assert await metric_reaches(health_port, "treatybot_questions_total", before + 1, **labels) == before + 1
+    assert await metric(health_port, "treatybot_answer_latency_seconds_count", frontend="slash") >= 1
+    assert await metric(health_port, "treatybot_facts_age_days") >= 0
+    # The bot's own limit: five questions per user in 10 s; the sixth is refused.
+    for _ in range(5):
+        await ask(double, P.command("ask", P.option("question", "Is Malta a party?"), user_id=user))
+    assert await metric(health_port, "treatybot_rate_limit_hits_total", source="cooldown") == 1
+    # Discord's 429, retried by discord.py.
+    double.inject("POST", r"^/interactions/\d+/[^/]+/callback$", status=429, retry_after=0.1)
+    await ask(double, P.command("ask", P.option("question", "Is Malta a party?"), user_id=next_user()))
+    assert await metric(health_port, "treatybot_rate_limit_hits_total", source="discord") >= 1
+
+
 async def test_reload(bot: BotProcess, double: DiscordDouble, workdir: Path) -> None:
+    health_port = bot.health_port
+    oks = await metric(health_port, "treatybot_reloads_total", outcome="ok")
+    failures = await metric(health_port, "treatybot_reloads_total", outcome="failed")
+    _, health = await healthz(health_port)
     refused = await ask(double, P.command("reload", user_id=next_user()))
     assert refused.body["data"]["flags"] & 64 and "Manage Server" in refused.body["data"]["content"]
     facts = workdir / "knowledge" / "facts.yaml"
@@ -263,6 +338,10 @@ async def test_reload(bot: BotProcess, double: DiscordDouble, workdir: Path) -> 
         )
         done = await ask(double, P.command("reload", user_id=ADMIN_USER))
         assert "fact changed: nobel" in done.body["embeds"][0]["description"]
+        assert await metric(health_port, "treatybot_reloads_total", outcome="ok") == oks + 1
+        _, reloaded = await healthz(health_port)
+        assert reloaded["facts"]["hash"] != health["facts"]["hash"]
+        assert reloaded["facts"]["loaded_at"] > health["facts"]["loaded_at"]
         answer = await ask(
             double, P.command("ask", P.option("question", "nobel peace prize"), user_id=next_user())
         )
@@ -270,6 +349,9 @@ async def test_reload(bot: BotProcess, double: DiscordDouble, workdir: Path) -> 
         states.write_text(original_states.replace("FRA,France,", "DEU,France,"), encoding="utf-8")
         failed = await ask(double, P.command("reload", user_id=ADMIN_USER))
         assert "duplicate ISO code 'DEU'" in failed.body["embeds"][0]["description"]
+        assert await metric(health_port, "treatybot_reloads_total", outcome="failed") == failures + 1
+        _, kept = await healthz(health_port)
+        assert kept["facts"] == reloaded["facts"]
         question = P.command("ask", P.option("question", "Is France a party?"), user_id=next_user())
         still = await ask(double, question)
         assert "**France** is a **State Party**" in embed_of(still)["description"]
@@ -283,7 +365,9 @@ async def test_reload(bot: BotProcess, double: DiscordDouble, workdir: Path) -> 
 async def test_gateway_drop_resumes_and_answers_what_was_missed(
     bot: BotProcess, double: DiscordDouble, code: int
 ) -> None:
+    health_port = bot.health_port
     resumes = double.resumes
+    reconnects = await metric(health_port, "treatybot_gateway_reconnects_total")
     await double.drop_gateway(code)
     payload = P.command("ask", P.option("question", "Is Tonga a party?"), user_id=next_user())
     await double.interaction(payload)  # sent while the bot is away: buffered, replayed on RESUME
@@ -292,6 +376,9 @@ async def test_gateway_drop_resumes_and_answers_what_was_missed(
     )
     assert "Tonga" in recorded.body["data"]["embeds"][0]["description"]
     assert double.resumes == resumes + 1
+    assert await metric_reaches(health_port, "treatybot_gateway_reconnects_total", reconnects + 1) == (
+        reconnects + 1
+    )
 
 
 async def test_invalid_session_identifies_again_without_an_idle_five_seconds(
@@ -452,9 +539,13 @@ async def test_sigterm_exits_cleanly_within_5_seconds(bot: BotProcess) -> None:
 
 async def test_sharded_bot_identifies_with_its_shard(double: DiscordDouble, workdir: Path) -> None:
     before = len(double.identify_payloads)
-    sharded = await start_bot(double, workdir, SHARDED="true", SHARD_COUNT="1")
+    port = free_port()
+    sharded = await start_bot(double, workdir, SHARDED="true", SHARD_COUNT="1", HEALTH_PORT=str(port))
     await sharded.wait_for_line("ready as")
     assert double.identify_payloads[before]["shard"] == [0, 1]
+    status, body = await healthz(port)
+    assert (status, body["gateway"]) == (200, "connected"), body
+    assert [(s["id"], s["connected"]) for s in body["shards"]] == [(0, True)]
     sharded.process.send_signal(signal.SIGTERM)
     assert await asyncio.wait_for(sharded.process.wait(), 5) == 0
 
@@ -472,9 +563,7 @@ async def fresh() -> AsyncIterator[DiscordDouble]:
 
 
 def closed_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+    return free_port()
 
 
 async def finished(process: BotProcess, timeout: float = 30.0) -> int:
@@ -556,6 +645,39 @@ async def test_debug_log_keeps_interaction_tokens_and_user_text_out(
     assert "DEBUG" in bot.output, "the bot did not log at DEBUG"
     for secret in (marker, payload["token"], parties["token"], TOKEN):
         assert secret not in bot.output
+
+
+async def test_healthz_turns_503_while_the_gateway_stays_down(fresh: DiscordDouble, workdir: Path) -> None:
+    port = free_port()
+    # A grace period of 2 s instead of 30 s, through the health module's testing knob.
+    bot = await start_bot(fresh, workdir, HEALTH_PORT=str(port), OTB_HEALTH_RECONNECT_GRACE="2")
+    try:
+        await bot.wait_for_line("ready as")
+        status, body = await healthz(port)
+        assert (status, body["gateway"]) == (200, "connected"), body
+        await fresh.drop_gateway(4000, stay_down=True)
+        seen: list[tuple[int, str]] = []
+        deadline = time.monotonic() + 15
+        while status != 503 and time.monotonic() < deadline:
+            await asyncio.sleep(0.05)
+            status, body = await healthz(port)
+            seen.append((status, body["gateway"]))
+        assert status == 503, seen
+        assert (body["status"], body["gateway"], body["reason"]) == (
+            "unavailable",
+            "reconnecting",
+            "reconnecting",
+        )
+        assert [(s["id"], s["connected"]) for s in body["shards"]] == [(0, False)]
+        assert body["facts"]["hash"] == read_meta(workdir / "facts.sqlite3")["content_hash"]
+        assert (200, "reconnecting") in seen, "a drop shorter than the grace period is still healthy"
+        assert fresh.refused_connects >= 1
+        bot.process.send_signal(signal.SIGTERM)
+        assert await finished(bot, 10) == 0, bot.output
+    finally:
+        if bot.process.returncode is None:
+            bot.process.kill()
+            await bot.process.wait()
 
 
 async def test_json_logs_are_one_object_per_line(fresh: DiscordDouble, workdir: Path) -> None:

@@ -3,7 +3,8 @@
 It records every request, can inject faults on any route (429 with ``retry_after``, 5xx,
 delays, dropped connections, a 200 with a body of the test's choosing), and drives the gateway: HELLO, IDENTIFY with a token check,
 READY, GUILD_CREATE, heartbeats, RESUME with replay, INVALID_SESSION, RECONNECT, and
-dispatch of INTERACTION_CREATE and MESSAGE_CREATE.
+dispatch of INTERACTION_CREATE and MESSAGE_CREATE. The gateway can also stay down, refusing every
+reconnection (503 to the WebSocket upgrade), as during an outage.
 
 Like Discord, it refuses (403) a message or a reaction the bot has no permission for in a channel of its
 guild (see ``CHANNELS``), and a command sync (400) whose body breaks Discord's OpenAPI schema, when
@@ -237,6 +238,8 @@ class DiscordDouble:
         self.identify_payloads: list[dict[str, Any]] = []
         self.identify_times: list[float] = []  # time.monotonic() of each IDENTIFY received
         self.connects = 0
+        self.gateway_down = False  # while True, the gateway refuses connections (503)
+        self.refused_connects = 0
         self.identifies = 0
         self.resumes = 0
         self.ready = asyncio.Event()
@@ -572,7 +575,10 @@ class DiscordDouble:
         return data
 
     # ---------------------------------------------------------------- gateway
-    async def _gateway(self, request: web.Request) -> web.WebSocketResponse:
+    async def _gateway(self, request: web.Request) -> web.StreamResponse:
+        if self.gateway_down:
+            self.refused_connects += 1
+            return web.Response(status=503, text="the gateway is down")
         ws = web.WebSocketResponse(autoclose=False, max_msg_size=0)
         await ws.prepare(request)
         self.ws = ws
@@ -733,8 +739,11 @@ class DiscordDouble:
         assert self.ws is not None
         await self.ws.send_str(json.dumps({"op": op, "d": data, "s": None, "t": None}))
 
-    async def drop_gateway(self, code: int = 4000) -> None:
-        """Close the gateway with ``code``; 1006 aborts the TCP connection without a close frame."""
+    async def drop_gateway(self, code: int = 4000, *, stay_down: bool = False) -> None:
+        """Close the gateway with ``code``; 1006 aborts the TCP connection without a close frame.
+
+        With ``stay_down``, refuse every reconnection until :attr:`gateway_down` is set back to False."""
+        self.gateway_down = self.gateway_down or stay_down
         ws = self.ws
         if ws is None:
             return

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import logging
 import signal
 import sys
@@ -30,13 +31,15 @@ from bot.frontends.discord.errors import (
     startup_failure,
     user_message,
 )
+from bot.frontends.discord.health import GatewayWatch, HealthServer
 from bot.frontends.discord.paging import PagerView
 from bot.frontends.discord.translator import TreatyTranslator
 from bot.frontends.replies import CommandReplies, Reply
 from bot.logs import WIRE_LOGGERS as WIRE_LOGGERS
 from bot.logs import configure_wire_logging as configure_wire_logging
 from bot.logs import log_answer, setup_logging
-from bot.service import FactStore
+from bot.metrics import Metrics
+from bot.service import FactStore, ReloadResult
 from bot.settings import Settings
 
 log = logging.getLogger("bot")
@@ -77,6 +80,50 @@ class IdentifyPacer:
         return delay
 
 
+class CountedRateLimiter(UserRateLimiter):
+    """The per-user question limit, telling ``on_refusal`` about each question it refuses."""
+
+    def __init__(self, rate: int, per: float, *, on_refusal: Callable[[], None]) -> None:
+        super().__init__(rate, per)
+        self.on_refusal = on_refusal
+
+    def hit(self, user_id: int) -> float:
+        """Record a question; return 0 if allowed, else (after counting the refusal) the seconds to wait."""
+        retry_after = super().hit(user_id)
+        if retry_after:
+            self.on_refusal()
+        return retry_after
+
+
+class WatchedFactStore(FactStore):
+    """The fact store, with when the facts in service were swapped in and listeners told of each reload."""
+
+    def __init__(self, *, knowledge_dir: Path, database: Path) -> None:
+        super().__init__(knowledge_dir=knowledge_dir, database=database)
+        self.loaded_at = dt.datetime.now(dt.UTC)
+        self.reload_listeners: list[Callable[[bool], None]] = []
+
+    async def reload(self, *, user_id: str = "", user_name: str = "") -> ReloadResult:
+        """Reload as :class:`FactStore` does; then note the time of a swap and tell the listeners."""
+        ok = False
+        try:
+            result = await super().reload(user_id=user_id, user_name=user_name)
+            ok = result.ok
+            if ok:
+                self.loaded_at = dt.datetime.now(dt.UTC)
+            return result
+        finally:
+            for listener in self.reload_listeners:
+                listener(ok)
+
+    async def follow_stamp(self) -> bool:
+        """Follow another process's reload as :class:`FactStore` does; note the time of a swap."""
+        swapped = await super().follow_stamp()
+        if swapped:
+            self.loaded_at = dt.datetime.now(dt.UTC)
+        return swapped
+
+
 def apply_endpoints(settings: Settings) -> None:
     """Point discord.py at a REST proxy or gateway other than Discord's own, when configured."""
     if settings.api_base:
@@ -103,20 +150,28 @@ class TreatyBot(commands.Bot):
     """The bot: the commands cog, answers to @mentions, and one rate limit for both."""
 
     def __init__(self, settings: Settings, replies: CommandReplies, **options: Any) -> None:
+        metrics = Metrics(reviewed=self._facts_reviewed)
         super().__init__(
             command_prefix=commands.when_mentioned,
             intents=intents(),
             allowed_mentions=discord.AllowedMentions.none(),  # no reply can ping anyone
             help_command=None,
             tree_cls=TreatyTree,
+            http_trace=metrics.http_trace(),  # counts Discord's 429 responses
             **options,
         )
         self.settings = settings
         self.replies = replies
-        self.limiter = UserRateLimiter(5, 10.0)
+        self.metrics = metrics
+        self.gateway_watch = GatewayWatch()
+        self.limiter = CountedRateLimiter(5, 10.0, on_refusal=metrics.cooldown_hit)
         self.observers = observe.Observers()  # metrics and the misses log subscribe here
+        self.observers.subscribe(metrics.observe)
         if settings.log_format == "json":
             self.observers.subscribe(log_answer)  # the same answers, with their fields as structure
+        store = getattr(replies, "store", None)
+        if isinstance(store, WatchedFactStore):
+            store.reload_listeners.append(metrics.reloaded)
         self.cooldown_notices = CooldownNotices(clock=self.limiter.clock)
         self.dedupe = MentionDeduplicator(30.0)
         self.step = "while logging in"  # what the bot is doing, for the message if that fails
@@ -128,6 +183,12 @@ class TreatyBot(commands.Bot):
         parsers = self._connection.parsers
         for event in GATED_EVENTS:
             parsers[event] = self._gated(event, parsers[event])
+
+    def _facts_reviewed(self) -> dt.date | None:
+        """When the facts in service were reviewed; None before there are any."""
+        kb = getattr(getattr(getattr(self, "replies", None), "store", None), "kb", None)
+        reviewed = getattr(kb, "reviewed", None)
+        return reviewed if isinstance(reviewed, dt.date) else None
 
     def _gated(self, event: str, parse: Callable[[Any], None]) -> Callable[[Any], None]:
         """``parse`` that drops the event while draining, and otherwise tracks the tasks it starts."""
@@ -224,6 +285,30 @@ class TreatyBot(commands.Bot):
         user = self.user
         self.step = "while running"
         log.info("ready as %s (%s) in %d guild(s)", user, user.id if user else "?", len(self.guilds))
+
+    async def on_connect(self) -> None:
+        """A new gateway session (READY)."""
+        self.gateway_up(None)
+
+    async def on_resumed(self) -> None:
+        self.gateway_up(None)
+
+    async def on_disconnect(self) -> None:
+        self.gateway_down(None)
+
+    def gateway_up(self, shard: int | None) -> None:
+        """Note a shard's session (``None``: the unsharded bot's); count it if it replaces a dropped one."""
+        down_for = self.gateway_watch.connected(shard or 0)
+        if down_for is not None:
+            self.metrics.reconnected()
+            log.info("gateway connected again after %.1f s", down_for, extra={"shard": shard})
+
+    def gateway_down(self, shard: int | None) -> None:
+        """Note that a shard's connection dropped (not when the bot is closing)."""
+        if self.is_closed():
+            return
+        if self.gateway_watch.disconnected(shard or 0):
+            log.info("gateway disconnected; reconnecting", extra={"shard": shard})
 
     async def on_message(self, message: discord.Message) -> None:
         """Answer ``@bot <question>``; Discord delivers the content of messages that mention the bot.
@@ -335,11 +420,30 @@ class ShardedTreatyBot(TreatyBot, commands.AutoShardedBot):
             shard_ids=list(settings.shard_ids) if settings.shard_ids else None,
         )
 
+    # The shard events say which shard; the unsharded events that come with them are left to those.
+    async def on_connect(self) -> None:
+        return None
+
+    async def on_resumed(self) -> None:
+        return None
+
+    async def on_disconnect(self) -> None:
+        return None
+
+    async def on_shard_connect(self, shard_id: int) -> None:
+        self.gateway_up(shard_id)
+
+    async def on_shard_resumed(self, shard_id: int) -> None:
+        self.gateway_up(shard_id)
+
+    async def on_shard_disconnect(self, shard_id: int) -> None:
+        self.gateway_down(shard_id)
+
 
 def create_bot(settings: Settings, *, knowledge_dir: Path, database: Path) -> TreatyBot | ShardedTreatyBot:
     """A bot with its fact store loaded (building the database if it is missing or stale)."""
     discord.VoiceClient.warn_nacl = False  # the bot has no voice features
-    store = FactStore(knowledge_dir=knowledge_dir, database=database)
+    store = WatchedFactStore(knowledge_dir=knowledge_dir, database=database)
     replies = CommandReplies(store)
     cls = ShardedTreatyBot if settings.sharded else TreatyBot
     return cls(settings, replies)
@@ -388,7 +492,35 @@ async def _close(bot: TreatyBot) -> None:
         log.warning("close timed out")
 
 
+async def _start_health(bot: TreatyBot) -> HealthServer | None:
+    """The health check and metrics server, listening, when HEALTH_PORT is set; None when it is not."""
+    settings = bot.settings
+    if settings.health_port is None:
+        return None
+    server = HealthServer(
+        bot, bot.gateway_watch, bot.metrics, host=settings.health_host, port=settings.health_port
+    )
+    await server.start()
+    return server
+
+
 async def _serve(bot: TreatyBot, token: str) -> int:
+    """Run the bot with its health check and metrics server, when HEALTH_PORT is set; stop the server
+    once the bot has finished its answers and closed. 1 when the server cannot listen."""
+    try:
+        health = await _start_health(bot)
+    except OSError as error:
+        where = f"{bot.settings.health_host}:{bot.settings.health_port}"
+        log.error("cannot serve the health check on %s (HEALTH_HOST, HEALTH_PORT): %s", where, error)
+        return 1
+    try:
+        return await _run(bot, token)
+    finally:
+        if health is not None:
+            await health.stop()
+
+
+async def _run(bot: TreatyBot, token: str) -> int:
     """Run until SIGINT or SIGTERM (finish answers in progress, close, 0) or a failure (close, say why, 1)."""
     loop = asyncio.get_running_loop()
     stopping = asyncio.Event()
