@@ -39,6 +39,7 @@ from bot.logs import WIRE_LOGGERS as WIRE_LOGGERS
 from bot.logs import configure_wire_logging as configure_wire_logging
 from bot.logs import log_answer, setup_logging
 from bot.metrics import Metrics
+from bot.misses import misses_observer
 from bot.service import FactStore, ReloadResult
 from bot.settings import Settings
 
@@ -167,6 +168,9 @@ class TreatyBot(commands.Bot):
         self.limiter = CountedRateLimiter(5, 10.0, on_refusal=metrics.cooldown_hit)
         self.observers = observe.Observers()  # metrics and the misses log subscribe here
         self.observers.subscribe(metrics.observe)
+        if (misses := misses_observer(settings)) is not None:
+            self.observers.subscribe(misses)
+        self._follower: asyncio.Task[None] | None = None
         if settings.log_format == "json":
             self.observers.subscribe(log_answer)  # the same answers, with their fields as structure
         store = getattr(replies, "store", None)
@@ -266,7 +270,16 @@ class TreatyBot(commands.Bot):
         if self.settings.sync_on_start and self.settings.dev_guild_id:
             synced = await self.sync_to(self.settings.dev_guild_id)
             log.info("synced %d commands to development guild %s", len(synced), self.settings.dev_guild_id)
+        store = getattr(self.replies, "store", None)
+        if isinstance(store, FactStore):  # other processes sharing the data folder may reload the facts
+            self._follower = asyncio.create_task(store.follow_reloads(), name="follow-reloads")
         self.step = "while connecting to the gateway"
+
+    async def close(self) -> None:
+        """Stop following other processes' reloads, then close the connections."""
+        if self._follower is not None:
+            self._follower.cancel()
+        await super().close()
 
     async def sync_to(self, guild_id: int | None) -> list[app_commands.AppCommand]:
         """Register the commands with Discord: in one guild (global ones copied there), or globally."""
