@@ -125,3 +125,15 @@ def test_the_engine_imports_neither_discord_nor_sql() -> None:
     for path in (ROOT / "bot" / "engine").rglob("*.py"):
         roots = {m.split(".")[0] for m in _imports(path)}
         assert not roots & {"discord", "sqlite3", "sqlite_utils"}, path
+
+
+def test_the_pre_commit_hooks_run_what_ci_runs() -> None:
+    import yaml
+
+    config = yaml.safe_load((ROOT / ".pre-commit-config.yaml").read_text(encoding="utf-8"))
+    entries = {hook["id"]: hook["entry"] for repo in config["repos"] for hook in repo["hooks"]}
+    assert entries["ruff-check"].endswith("ruff check")
+    assert entries["ruff-format"].endswith("ruff format --check")
+    assert entries["mypy"].endswith("mypy --strict bot/engine bot/facts")
+    for entry in entries.values():
+        assert (ROOT / entry.split()[0]).exists(), entry
