@@ -6,6 +6,11 @@ READY, GUILD_CREATE, heartbeats, RESUME with replay, INVALID_SESSION, RECONNECT,
 dispatch of INTERACTION_CREATE and MESSAGE_CREATE. The gateway can also stay down, refusing every
 reconnection (503 to the WebSocket upgrade), as during an outage.
 
+Several shards may be connected at once, from one process or several: like Discord, the double sends a
+guild's events to the shard that identified as ``shard_of(guild_id, shard_count)`` (buffered for its
+RESUME while it is away); events with no guild, or whose shard never identified, go to the latest
+connection.
+
 Like Discord, it refuses (403) a message or a reaction the bot has no permission for in a channel of its
 guild (see ``CHANNELS``), and a command sync (400) whose body breaks Discord's OpenAPI schema, when
 the schema is at hand (``OPENAPI``).
@@ -219,6 +224,13 @@ class Session:
     seq: int = 0
     buffer: list[dict[str, Any]] = field(default_factory=list)
     intents: int = 0
+    shard: tuple[int, int] | None = None  # [shard_id, shard_count] from IDENTIFY, when sharded
+    ws: web.WebSocketResponse | None = None  # the session's connection, while it has one
+
+
+def shard_of(guild_id: str | int, shard_count: int) -> int:
+    """The shard Discord sends a guild's events to."""
+    return (int(guild_id) >> 22) % shard_count
 
 
 class DiscordDouble:
@@ -603,6 +615,9 @@ class DiscordDouble:
             await self._notify()
         if self.ws is ws:
             self.ws = None
+        for session in self.sessions.values():
+            if session.ws is ws:
+                session.ws = None
         return ws
 
     async def _identify(self, ws: web.WebSocketResponse, data: dict[str, Any]) -> None:
@@ -612,7 +627,9 @@ class DiscordDouble:
         if data.get("token") != self.token:
             await ws.close(code=4004, message=b"Authentication failed.")
             return
-        session = Session(uuid.uuid4().hex, intents=int(data.get("intents") or 0))
+        session = Session(uuid.uuid4().hex, intents=int(data.get("intents") or 0), ws=ws)
+        if data.get("shard"):
+            session.shard = (int(data["shard"][0]), int(data["shard"][1]))
         self.sessions[session.session_id] = session
         self.session = session
         bot_user = P.user(P.APP_ID, "treatybot", bot=True)
@@ -639,6 +656,7 @@ class DiscordDouble:
             await ws.send_str(json.dumps({"op": 9, "d": False, "s": None, "t": None}))
             return
         self.session = session
+        session.ws = ws
         for event in [e for e in session.buffer if e["s"] > (data.get("seq") or 0)]:
             await ws.send_str(json.dumps(event))
         await self._send(ws, "RESUMED", {})
@@ -711,9 +729,13 @@ class DiscordDouble:
         }
 
     async def _send(
-        self, ws: web.WebSocketResponse | None, event: str, data: dict[str, Any]
+        self,
+        ws: web.WebSocketResponse | None,
+        event: str,
+        data: dict[str, Any],
+        session: Session | None = None,
     ) -> dict[str, Any]:
-        session = self.session
+        session = session or self.session
         assert session is not None, "no gateway session"
         session.seq += 1
         frame = {"op": 0, "t": event, "s": session.seq, "d": data}
@@ -723,12 +745,25 @@ class DiscordDouble:
             await ws.send_str(json.dumps(frame))
         return frame
 
+    def _shard_session(self, guild_id: Any) -> Session | None:
+        """The latest session of the shard a guild's events go to, when such a shard identified."""
+        if not guild_id:
+            return None
+        for session in reversed(self.sessions.values()):
+            if session.shard and session.shard[0] == shard_of(guild_id, session.shard[1]):
+                return session
+        return None
+
     async def dispatch(self, event: str, data: dict[str, Any]) -> dict[str, Any]:
         """Send a dispatch, or buffer it for replay on RESUME while the bot is disconnected."""
-        if event == "MESSAGE_CREATE" and self.session and not self.session.intents & MESSAGE_CONTENT_INTENT:
+        routed = self._shard_session(data.get("guild_id"))
+        session = routed or self.session
+        if event == "MESSAGE_CREATE" and session and not session.intents & MESSAGE_CONTENT_INTENT:
             mentioned = any(u.get("id") == P.APP_ID for u in data.get("mentions", []))
             if not mentioned and data.get("guild_id"):
                 data = {**data, "content": ""}  # as Discord does without the message-content intent
+        if routed is not None:
+            return await self._send(routed.ws, event, data, routed)
         return await self._send(self.ws, event, data)
 
     async def interaction(self, payload: dict[str, Any]) -> dict[str, Any]:
