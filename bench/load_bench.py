@@ -1,20 +1,41 @@
-"""Load: the real bot process against the Discord double, with the gateway dropped twice mid-run.
+"""Load: the real bot process against the Discord double, beside a trivial /ping bot, gateway dropped mid-run.
 
-Sends N interactions (mixed /ask, /status and autocomplete) with concurrency C and prints answered
-and failed counts, latency from dispatch to callback (p50, p95, p99, max), throughput and the bot's
-peak RSS. Run: python bench/load_bench.py [-n 2000] [-c 50] [--also-sequential]
+Each bot runs as its own process (``python -m bot run``; ``python bench/trivial_bot.py``, a discord.py bot
+whose one /ping command answers "pong") against a fresh Discord double on loopback, with the same number
+of interactions, the same concurrency and the same gateway drops. The real bot gets mixed /ask, /status
+and autocomplete interactions; the trivial bot gets /ping.
+
+For each bot it prints answered and failed counts, latency from dispatch to callback (p50, p95, p99,
+max), throughput, the longest stall, the bot's CPU time and interactions per CPU-second (per core: the
+bot runs one event loop on one core), peak RSS and resumes; then the ratios real/trivial.
+
+The stall is the longest time between two answers (callbacks reaching the double) during which at least
+one interaction was in flight, dispatched and not yet answered: idle time is no stall, and the wait for the
+first answer, while the bot takes in the first burst, counts as latency. At a steady rate the gap is a few
+milliseconds; a pause of the bot's event loop (or of the double's) shows up as a stall of that length.
+The last column says how late the double's own loop woke at worst; with --when, how much of the longest
+stall was the double's doing. The double keeps no record of the requests during the load, so that its
+garbage collections stay short.
+
+Run: python bench/load_bench.py [-n 2000] [-c 50] [--drops 2] [--bot both|real|trivial] [--also-sequential]
+With BENCH_PROFILE=out.prof the real bot runs under cProfile; with BENCH_TRACE=trace.txt each bot logs its
+garbage collections over 5 ms and its event-loop callbacks over 20 ms to that file (one line each, with
+time.perf_counter() times, which share the bench's clock).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import os
 import random
 import shutil
 import sys
 import tempfile
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -40,9 +61,39 @@ QUESTIONS = [
 ]
 STATES = ["Poland", "Finland", "Estonia", "Ukraine", "Canada", "Tonga", "United States", "Latvia"]
 PREFIXES = ["po", "fin", "lat", "uk", "united", "ma", "sw", ""]
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+TRACE_HOOK = """
+import asyncio.events, gc, os, runpy, sys, time
+out = open(os.environ["BENCH_TRACE"], "a", buffering=1)
+name = os.path.basename(sys.argv[-1] if sys.argv[1] != "-m" else sys.argv[2])
+clock = time.perf_counter
+started = [0.0]
+def on_gc(phase, info):
+    if phase == "start":
+        started[0] = clock()
+    elif (took := clock() - started[0]) > 0.005:
+        out.write(f"{name} gc {started[0]:.4f} {took * 1000:.1f} ms gen={info['generation']} "
+                  f"collected={info['collected']}\\n")
+gc.callbacks.append(on_gc)
+run = asyncio.events.Handle._run
+def timed(self):
+    begin = clock()
+    run(self)
+    if (took := clock() - begin) > 0.02:
+        owner = getattr(self._callback, "__self__", None)
+        out.write(f"{name} slow {begin:.4f} {took * 1000:.1f} ms {self!r} {owner!r}\\n"[:600] + "\\n")
+asyncio.events.Handle._run = timed
+if sys.argv[1] == "-m":
+    sys.argv = [sys.argv[2], *sys.argv[3:]]
+    runpy.run_module(sys.argv[0], run_name="__main__", alter_sys=True)
+else:
+    sys.argv = sys.argv[1:]
+    runpy.run_path(sys.argv[0], run_name="__main__")
+"""
 
 
-def payload(i: int, rng: random.Random) -> dict:
+def real_payload(i: int, rng: random.Random) -> dict:
     user = str(720000000000000000 + i)
     kind = i % 3
     if kind == 0:
@@ -52,6 +103,21 @@ def payload(i: int, rng: random.Random) -> dict:
     return P.autocomplete("status", P.option("state", rng.choice(PREFIXES), focused=True), user_id=user)
 
 
+def ping_payload(i: int, rng: random.Random) -> dict:
+    return P.command("ping", user_id=str(720000000000000000 + i))
+
+
+@dataclass(frozen=True)
+class BotUnderTest:
+    name: str
+    argv: tuple[str, ...]
+    payload: Callable[[int, random.Random], dict]
+
+
+REAL = BotUnderTest("real", ("-m", "bot", "run"), real_payload)
+TRIVIAL = BotUnderTest("trivial", (str(HERE / "trivial_bot.py"),), ping_payload)
+
+
 def peak_rss_mb(pid: int) -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmHWM:"):
@@ -59,11 +125,74 @@ def peak_rss_mb(pid: int) -> float:
     return float("nan")
 
 
-async def run(n: int, concurrency: int, drops: int, seed: int) -> dict[str, float]:
-    double = DiscordDouble(token=TOKEN)
-    await double.start()
-    tmp = Path(tempfile.mkdtemp())
-    shutil.copytree(ROOT / "knowledge", tmp / "knowledge")
+def cpu_seconds(pid: int) -> float:
+    """User plus system CPU time of a process so far (Linux: /proc/<pid>/stat)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS  # utime, stime (fields 14 and 15)
+
+
+def longest_stall(spans: list[tuple[float, float]]) -> tuple[float, float]:
+    """The longest gap between two answers while an interaction was waiting for one, and when it began.
+
+    ``spans`` are (dispatched, answered) pairs in seconds. The gap before answer i counts from the later of
+    answer i-1 and the earliest dispatch among the interactions not yet answered then, so idle time (none
+    in flight) is no stall; the wait for the very first answer is latency, not a stall."""
+    spans = sorted(spans, key=lambda span: span[1])
+    pending_since = [0.0] * len(spans)  # earliest dispatch among the interactions answered at or after i
+    low = float("inf")
+    for i in range(len(spans) - 1, -1, -1):
+        low = min(low, spans[i][0])
+        pending_since[i] = low
+    longest, began = 0.0, float("nan")
+    for i in range(1, len(spans)):
+        start = max(spans[i - 1][1], pending_since[i])
+        if spans[i][1] - start > longest:
+            longest, began = spans[i][1] - start, start
+    return longest, began
+
+
+class LoopWatch:
+    """When this process's event loop (the double's) woke late, and its longest GC pause."""
+
+    def __init__(self, tick: float = 0.005) -> None:
+        self.tick = tick
+        self.late: list[tuple[float, float]] = []  # (from, to): a wake-up late by to - from
+        self.gc_max = 0.0
+        self._gc_started = 0.0
+        self._task: asyncio.Task[None] | None = None
+
+    def _on_gc(self, phase: str, info: dict) -> None:
+        if phase == "start":
+            self._gc_started = time.perf_counter()
+        else:
+            self.gc_max = max(self.gc_max, time.perf_counter() - self._gc_started)
+
+    async def _watch(self) -> None:
+        while True:
+            due = time.perf_counter() + self.tick
+            await asyncio.sleep(self.tick)
+            if (woke := time.perf_counter()) - due > 0.002:
+                self.late.append((due, woke))
+
+    @property
+    def max_lag(self) -> float:
+        return max((woke - due for due, woke in self.late), default=0.0)
+
+    def late_within(self, start: float, end: float) -> float:
+        """Seconds between ``start`` and ``end`` in which this process's loop was late."""
+        return sum(max(0.0, min(end, woke) - max(start, due)) for due, woke in self.late)
+
+    def start(self) -> None:
+        gc.callbacks.append(self._on_gc)
+        self._task = asyncio.create_task(self._watch())
+
+    def stop(self) -> None:
+        gc.callbacks.remove(self._on_gc)
+        if self._task is not None:
+            self._task.cancel()
+
+
+async def start_bot(bot: BotUnderTest, double: DiscordDouble, tmp: Path) -> asyncio.subprocess.Process:
     env = {
         **os.environ,
         "DISCORD_TOKEN": TOKEN,
@@ -73,22 +202,36 @@ async def run(n: int, concurrency: int, drops: int, seed: int) -> dict[str, floa
         "DATABASE_PATH": str(tmp / "facts.sqlite3"),
         "LOG_LEVEL": "WARNING",
     }
-    process = await asyncio.create_subprocess_exec(
+    launcher: list[str] = []
+    if os.environ.get("BENCH_TRACE"):
+        launcher = ["-c", TRACE_HOOK]
+    elif os.environ.get("BENCH_PROFILE") and bot is REAL:
+        launcher = ["-m", "cProfile", "-o", os.environ["BENCH_PROFILE"]]
+    return await asyncio.create_subprocess_exec(
         sys.executable,
-        *(["-m", "cProfile", "-o", os.environ["BENCH_PROFILE"]] if os.environ.get("BENCH_PROFILE") else []),
-        "-m",
-        "bot",
-        "run",
+        *launcher,
+        *bot.argv,
         cwd=ROOT,
         env=env,
         stdout=asyncio.subprocess.DEVNULL,
         stderr=asyncio.subprocess.DEVNULL,
     )
+
+
+async def run(bot: BotUnderTest, n: int, concurrency: int, drops: int, seed: int) -> dict[str, float]:
+    double = DiscordDouble(token=TOKEN)
+    await double.start()
+    tmp = Path(tempfile.mkdtemp())
+    shutil.copytree(ROOT / "knowledge", tmp / "knowledge")
+    process = await start_bot(bot, double, tmp)
     await asyncio.wait_for(double.ready.wait(), 30)
     await asyncio.sleep(2.5)  # discord.py waits guild_ready_timeout (2 s) before on_ready
     rng = random.Random(seed)
-    payloads = [payload(i, rng) for i in range(n)]
-    latencies: list[float] = []
+    payloads = [bot.payload(i, rng) for i in range(n)]
+    gc.collect()
+    gc.freeze()  # the payloads live to the end: keep them out of the double's collections
+    spans: list[tuple[float, float]] = []
+    dropped: list[float] = []
     failed = 0
     semaphore = asyncio.Semaphore(concurrency)
     drop_at = {n * (k + 1) // (drops + 1) for k in range(drops)}
@@ -97,62 +240,146 @@ async def run(n: int, concurrency: int, drops: int, seed: int) -> dict[str, floa
         nonlocal failed
         async with semaphore:
             if index in drop_at:
+                dropped.append(time.perf_counter())
                 await double.drop_gateway(4000)
             future = double.expect_callback(data["id"])
             sent = time.perf_counter()
             await double.interaction(data)
             try:
-                arrived = await asyncio.wait_for(future, 15)
-                latencies.append(arrived - sent)
+                spans.append((sent, await asyncio.wait_for(future, 15)))
             except TimeoutError:
                 failed += 1
+            double.requests.clear()  # nothing reads them: a growing record only lengthens the double's GC
 
+    watch = LoopWatch()
+    watch.start()
+    cpu_before = cpu_seconds(process.pid)
     started = time.perf_counter()
     await asyncio.gather(*(one(i, data) for i, data in enumerate(payloads)))
     elapsed = time.perf_counter() - started
+    cpu = cpu_seconds(process.pid) - cpu_before
+    watch.stop()
     rss = peak_rss_mb(process.pid)
     process.terminate()
     await process.wait()
     await double.stop()
+    gc.unfreeze()
     shutil.rmtree(tmp, ignore_errors=True)
-    latencies.sort()
+    result = summarize(spans, failed=failed, elapsed=elapsed, cpu=cpu)
+    stall_end = result["stall_began"] + result["stall"] / 1000
+    return result | {
+        "double_late_in_stall": watch.late_within(result["stall_began"], stall_end) * 1000,
+        "rss": rss,
+        "resumes": double.resumes,
+        "double_lag": watch.max_lag * 1000,
+        "double_gc": watch.gc_max * 1000,
+        "started": started,
+        "dropped": dropped,
+    }
+
+
+def summarize(
+    spans: list[tuple[float, float]], *, failed: int, elapsed: float, cpu: float
+) -> dict[str, float]:
+    latencies = sorted(answered - sent for sent, answered in spans)
 
     def pct(q: float) -> float:
         return (
             latencies[min(len(latencies) - 1, int(q * len(latencies)))] * 1000 if latencies else float("nan")
         )
 
+    stall, stall_began = longest_stall(spans)
+    answered = len(latencies)
     return {
-        "answered": len(latencies),
+        "answered": answered,
         "failed": failed,
         "p50": pct(0.5),
         "p95": pct(0.95),
         "p99": pct(0.99),
         "max": latencies[-1] * 1000 if latencies else float("nan"),
-        "rate": n / elapsed,
-        "rss": rss,
-        "resumes": double.resumes,
+        "rate": (answered + failed) / elapsed,
+        "stall": stall * 1000,
+        "stall_began": stall_began,
+        "cpu": cpu,
+        "per_core": answered / cpu if cpu else float("nan"),
     }
+
+
+COLUMNS = (  # key, heading, width, format
+    ("bot", "bot", 8, ""),
+    ("concurrency", "concurrency", 11, ""),
+    ("answered", "answered", 8, ""),
+    ("failed", "failed", 6, ""),
+    ("p50", "p50 ms", 7, ".1f"),
+    ("p95", "p95 ms", 7, ".1f"),
+    ("p99", "p99 ms", 7, ".1f"),
+    ("max", "max ms", 7, ".1f"),
+    ("rate", "per s", 6, ".0f"),
+    ("stall", "stall ms", 8, ".1f"),
+    ("cpu", "CPU s", 6, ".2f"),
+    ("per_core", "per CPU-s", 9, ".0f"),
+    ("rss", "RSS MB", 6, ".1f"),
+    ("resumes", "resumes", 7, ""),
+    ("double_lag", "double lag ms", 13, ".1f"),
+)
+RATIOS = {
+    "rate": "throughput",
+    "p50": "p50",
+    "p99": "p99",
+    "max": "max",
+    "stall": "stall",
+    "per_core": "per CPU-s",
+}
+
+
+def heading() -> str:
+    return " ".join(f"{title:>{width}}" for _, title, width, _ in COLUMNS)
+
+
+def row(values: dict[str, object]) -> str:
+    return " ".join(f"{values[key]:>{width}{fmt}}" for key, _, width, fmt in COLUMNS)
+
+
+def when(result: dict) -> str:
+    """When the longest stall began and the gateway drops came, in seconds from the start of the load."""
+    drops = ", ".join(f"{moment - result['started']:.2f}" for moment in result["dropped"]) or "none"
+    return (
+        f"    stall began {result['stall_began'] - result['started']:.3f} s in "
+        f"(perf_counter {result['stall_began']:.4f}), the double's loop late for "
+        f"{result['double_late_in_stall']:.1f} ms of it; double's longest GC {result['double_gc']:.1f} ms; "
+        f"drops at {drops} s"
+    )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("-n", type=int, default=2000, help="interactions to send")
+    parser.add_argument("-n", type=int, default=2000, help="interactions to send to each bot")
     parser.add_argument("-c", type=int, default=50, help="concurrency")
-    parser.add_argument("--drops", type=int, default=2, help="gateway drops during the run")
-    parser.add_argument("--also-sequential", action="store_true", help="repeat the run at concurrency 1")
-    parser.add_argument("--seed", type=int, default=7)
-    args = parser.parse_args()
-    runs = [args.c] + ([1] if args.also_sequential and args.c != 1 else [])
-    print(
-        f"{'concurrency':>11} {'answered':>9} {'failed':>7} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'max ms':>8} {'per s':>7} {'RSS MB':>7} {'resumes':>8}"
+    parser.add_argument("--drops", type=int, default=2, help="gateway drops during each bot's run")
+    parser.add_argument(
+        "--bot", choices=("both", "real", "trivial"), default="both", help="which bots to run"
     )
-    for concurrency in runs:
-        r = asyncio.run(run(args.n, concurrency, args.drops, args.seed))
-        print(
-            f"{concurrency:>11} {r['answered']:>9} {r['failed']:>7} {r['p50']:>8.2f} {r['p95']:>8.2f} {r['p99']:>8.2f} "
-            f"{r['max']:>8.2f} {r['rate']:>7.0f} {r['rss']:>7.1f} {r['resumes']:>8}"
-        )
+    parser.add_argument("--also-sequential", action="store_true", help="repeat the runs at concurrency 1")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--when", action="store_true", help="say when each longest stall and drop came")
+    args = parser.parse_args()
+    bots = {"both": (TRIVIAL, REAL), "real": (REAL,), "trivial": (TRIVIAL,)}[args.bot]
+    levels = [args.c] + ([1] if args.also_sequential and args.c != 1 else [])
+    print(f"{args.n} interactions per bot, {args.drops} gateway drop(s); times in ms")
+    print(heading())
+    for concurrency in levels:
+        results = {}
+        for bot in bots:
+            results[bot.name] = asyncio.run(run(bot, args.n, concurrency, args.drops, args.seed))
+            print(row({"bot": bot.name, "concurrency": concurrency, **results[bot.name]}), flush=True)
+            if args.when:
+                print(when(results[bot.name]))
+        if len(results) == 2:
+            real, trivial = results["real"], results["trivial"]
+            ratios = {key: real[key] / trivial[key] for key in RATIOS if trivial[key]}
+            print(
+                "real/trivial: " + ", ".join(f"{RATIOS[key]} {value:.2f}x" for key, value in ratios.items())
+            )
 
 
 if __name__ == "__main__":

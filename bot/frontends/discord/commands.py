@@ -50,6 +50,8 @@ ASK, STATUS, WITHDRAWALS, PARTIES, TIMELINE, TREATY, ABOUT, RELOAD, HELP, CHART,
 # "from" is a Python keyword: the /chart option of that name is the parameter ``start``.
 CHART_DESCRIPTIONS = {("start" if k == "from" else k): v for k, v in CHART.descriptions(DISCORD).items()}
 FORMATS = [app_commands.Choice(name=fmt.upper(), value=fmt) for fmt in exports.FORMATS]
+CHOICES_CACHED = 4096
+"""How many autocomplete answers (facts, locale, text typed) are kept before the cache starts over."""
 
 
 def strip_mentions(text: str) -> str:
@@ -144,6 +146,7 @@ class TreatyCommands(commands.Cog):
         self.observers = observers or observe.Observers()
         self.limiter = limiter
         self.settings = settings
+        self._choices: dict[tuple[str, str, str], list[tuple[str, str]]] = {}
         question = quota_check(limiter)
         # The cog's copies of its commands share one checks list with the class; give them their own.
         for command in (
@@ -245,7 +248,20 @@ class TreatyCommands(commands.Cog):
 
     def state_choices(self, locale: discord.Locale, current: str) -> list[tuple[str, str]]:
         """``(name, iso3)`` choices: names in the locale's language that begin with what was typed, English
-        names that do, names in the other languages the engine reads, then the English fuzzy matches."""
+        names that do, names in the other languages the engine reads, then the English fuzzy matches.
+
+        Kept for the facts in service: autocomplete asks again at each keystroke, and searching every
+        language's names is most of an autocomplete's work."""
+        key = (self.replies.store.kb.content_hash, locale.value, current)
+        cached = self._choices.get(key)
+        if cached is None:
+            cached = self._state_choices(locale, current)
+            if len(self._choices) >= CHOICES_CACHED:
+                self._choices.clear()
+            self._choices[key] = cached
+        return list(cached)
+
+    def _state_choices(self, locale: discord.Locale, current: str) -> list[tuple[str, str]]:
         english = self.replies.state_choices(current)
         typed = clean(current)[:100]
         if not typed:
