@@ -443,7 +443,9 @@ async def test_event_loop_keeps_ticking_during_a_reload(harness) -> None:
     assert result.ok and "fact changed: nobel" in result.changes
     assert len(gaps) > 5
     print(f"max loop stall during reload: {max(gaps) * 1000:.1f} ms")
-    assert max(gaps) < 0.05, f"the loop stalled for {max(gaps) * 1000:.0f} ms"
+    # A reload run on the loop stalls it for the whole rebuild (about 500 ms); one in a worker thread only
+    # for GIL hand-overs and collections, which a busy 2-core machine stretches to 150 ms at worst.
+    assert max(gaps) < 0.2, f"the loop stalled for {max(gaps) * 1000:.0f} ms"
 
 
 async def test_two_reloads_run_one_after_the_other(harness) -> None:
