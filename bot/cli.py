@@ -356,7 +356,11 @@ def _chart(
         if iso3 is None:
             print(f"error: {problem}", file=sys.stderr)
             return 2
-    made = render_chart(kb, as_of=day, start=start, state=iso3)
+    try:
+        made = render_chart(kb, as_of=day, start=start, state=iso3)
+    except ValueError as exc:  # a period the chart cannot show, e.g. one ending before the first party
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     path = out or Path(made.filename)
     try:
         path.write_bytes(made.png)

@@ -235,9 +235,11 @@ class FactStore:
         self._lock = asyncio.Lock()
 
     def _ensure(self) -> list[str]:
-        """Build the database when stale; with broken files and a good earlier build, serve that build."""
+        """Build the database when stale; with broken files and a good earlier build, serve that build.
+        A rebuild leaves a reload stamp, so other processes sharing the database follow it."""
         try:
-            ensure_database(self.knowledge_dir, self.database)
+            if ensure_database(self.knowledge_dir, self.database):
+                self._write_stamp(read_meta(self.database).get("content_hash", ""))
         except KnowledgeError as exc:
             if not read_meta(self.database).get("content_hash"):
                 raise
@@ -298,6 +300,8 @@ class FactStore:
         stamp = self.read_stamp()
         if stamp is None or stamp["content_hash"] == self.engine.kb.content_hash:
             return False
+        if read_meta(self.database).get("content_hash") == self.engine.kb.content_hash:
+            return False  # an old stamp: the database holds the facts in service (cheap to check every poll)
         async with self._lock:
             before = self.engine.kb.content_hash
             try:

@@ -186,3 +186,20 @@ async def test_a_stamp_for_the_facts_in_service_changes_nothing(knowledge_copy: 
     store.stamp_path.write_text("not json", encoding="utf-8")
     assert await store.follow_stamp() is False
     assert store.audit.last() is None
+
+
+async def test_an_old_stamp_costs_no_rebuild(
+    knowledge_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A stamp from before a restart that rebuilt newer facts: the poll sees the database already in service."""
+    store = store_for(knowledge_copy, tmp_path)
+    store.stamp_path.write_text(json.dumps({"content_hash": "0" * 64}), encoding="utf-8")
+    loads: list[Path] = []
+    monkeypatch.setattr("bot.service.read_knowledge", lambda path: loads.append(path))
+    assert await store.follow_stamp() is False
+    assert loads == []
+
+
+def test_a_rebuild_at_start_leaves_a_stamp(knowledge_copy: Path, tmp_path: Path) -> None:
+    store = store_for(knowledge_copy, tmp_path)
+    assert store.read_stamp()["content_hash"] == store.kb.content_hash

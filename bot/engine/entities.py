@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process, utils
@@ -228,18 +228,35 @@ class EntityIndex:
         two states share is ambiguous. Names in other scripts go to a scan of the text (returned)."""
         latin: dict[tuple[str, ...], dict[str, ForeignName]] = {}
         other: dict[str, dict[str, ForeignName]] = {}
+        near = self._near_other_state()
         for name in generated_names(languages):
             if name.iso3 not in kb.states:
                 continue
             if name.key:
                 other.setdefault(name.key, {}).setdefault(name.iso3, name)
-            elif self._may_add(name.words):
+            elif self._may_add(name.words) and not near(" ".join(name.words), name.iso3):
                 latin.setdefault(name.words, {}).setdefault(name.iso3, name)
         shared: dict[tuple[str, str], Target] = {}
         for key, claims in latin.items():
             self.exact[key] = [self._foreign_target(claims, shared)]
         self.script_targets = {key: self._foreign_target(claims, shared) for key, claims in other.items()}
         return ScriptNames(self.script_targets)
+
+    def _near_other_state(self) -> Callable[[str, str], bool]:
+        """A test: is a generated name one typo from another state's English name or alias ("Nigēra", Niger
+        in Latvian, is "Nigeria" mistyped)? Such a name would turn a typo into a confident wrong state."""
+        owners: dict[str, set[str]] = defaultdict(set)
+        for key, targets in self.exact.items():
+            for target in targets:
+                if target.kind == STATE:
+                    owners[" ".join(key)].update(target.codes)
+        choices = list(owners)
+
+        def near(text: str, iso3: str) -> bool:
+            found = process.extract(text, choices, scorer=OSA.distance, score_cutoff=1, limit=5)
+            return any(owners[choice] - {iso3} for choice, _, _ in found)
+
+        return near
 
     def _may_add(self, key: tuple[str, ...]) -> bool:
         """Whether a generated name may be read: new, not too long, not only common English words, and

@@ -131,7 +131,7 @@ def _timeline(call: Call) -> str:
 
 
 def _treaty(call: Call) -> str:
-    if not call.args or not call.args[0].isdigit():
+    if not call.args or not call.args[0].isdecimal() or not call.args[0].isascii():
         return usage("treaty") + " (a number from 1 to 22)"
     return call.replies.treaty(int(call.args[0])).as_text()
 
@@ -207,6 +207,8 @@ def handle(
             return HANDLERS[name](Call(args, replies, as_of, out_dir, observers))
         except ConsoleInputError as exc:
             return Reply(body=str(exc)).as_text()
+        except OSError as exc:  # a file the command writes (an export, a chart) could not be written
+            return Reply(body=f"Could not write the file: {exc.strerror or exc}.").as_text()
     return Reply(body=f"Unknown command /{name}. Type /help for the list.").as_text()
 
 

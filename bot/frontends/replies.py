@@ -206,7 +206,10 @@ class CommandReplies:
                     body="I don't know a state by that name.", ephemeral=True, suggestions=suggestions
                 )
         kb = self.store.kb
-        made = await chart(kb, as_of=on, start=start, state=iso3)
+        try:
+            made = await chart(kb, as_of=on, start=start, state=iso3)
+        except ValueError as exc:  # a period the chart cannot show, e.g. one ending before the first party
+            return Reply(body=f"I cannot draw that chart: {exc}.", ephemeral=True)
         reply = Reply(
             body=made.alt_text,
             title=f"States Parties to {format_date(on)}",

@@ -44,3 +44,10 @@ def test_console_chart_writes_the_png_and_says_where(built_db: Path, tmp_path: P
     out = io.StringIO()
     console.run_console(knowledge_dir=KNOWLEDGE, database=built_db, stdin=io.StringIO("/help\n"), stdout=out)
     assert "/chart" in out.getvalue()
+
+
+async def test_a_chart_ending_before_the_first_party_is_refused_in_words(harness) -> None:
+    await invoke(harness, P.command("chart", P.option("as_of", "1998-06-01")))
+    assert "I cannot draw that chart" in last_message(harness)["embeds"][0]["description"]
+    await invoke(harness, P.command("chart", P.option("from", "2026-02-30")))
+    assert "`from` must be a date" in last_message(harness)["content"]

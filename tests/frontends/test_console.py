@@ -61,3 +61,7 @@ def test_parties_and_withdrawals_write_the_format_asked_for(replies: CommandRepl
     assert (tmp_path / "states-parties-2026-11-27.json").exists() and "written to" in text
     console.handle("/withdrawals csv", replies, out_dir=tmp_path)
     assert any(p.name.startswith("withdrawals-") and p.suffix == ".csv" for p in tmp_path.iterdir())
+
+
+def test_a_superscript_article_number_is_a_usage_line_not_a_crash(replies: CommandReplies) -> None:
+    assert console.handle("/treaty ²", replies).startswith("Usage: /treaty")

@@ -82,16 +82,16 @@ def misses_admin_check(settings: Settings) -> Callable[[discord.Interaction], bo
     return check
 
 
-def parse_as_of(value: str | None) -> dt.date | None:
+def parse_as_of(value: str | None, *, option: str = "as_of") -> dt.date | None:
     """``as_of`` as a date; autocomplete and clients can send anything, so check it here."""
     if value is None or not value.strip():
         return None
     try:
         return parse_iso_date(value)
     except DateOutOfRange as exc:
-        raise BadDate(value, reason=str(exc)) from None
+        raise BadDate(value, reason=str(exc), option=option) from None
     except ValueError:
-        raise BadDate(value) from None
+        raise BadDate(value, option=option) from None
 
 
 class Message(TypedDict, total=False):
@@ -357,7 +357,7 @@ class TreatyCommands(commands.Cog):
         public: bool = False,
     ) -> None:
         started = time.perf_counter()
-        on, since = parse_as_of(as_of), parse_as_of(start)
+        on, since = parse_as_of(as_of), parse_as_of(start, option="from")
         await interaction.response.defer(ephemeral=not public, thinking=True)
         reply = await self.replies.chart(as_of=on, start=since, state=state, public=public)
         await self.send(interaction, reply, command="chart", started=started)
@@ -431,7 +431,7 @@ class TreatyCommands(commands.Cog):
         self, interaction: discord.Interaction, since: str | None = None, public: bool = False
     ) -> None:
         started = time.perf_counter()
-        day = parse_as_of(since)
+        day = parse_as_of(since, option="since")
         await interaction.response.defer(ephemeral=not public, thinking=True)
         reply = await self.replies.misses(
             self.settings.data_dir / MISSES_FILE,

@@ -27,13 +27,13 @@ class NotReloadAdmin(app_commands.CheckFailure):
 
 
 class BadDate(app_commands.AppCommandError):
-    """An ``as_of`` option that is not a YYYY-MM-DD date."""
+    """A date option (``as_of``, ``from``, ``since``) that is not a YYYY-MM-DD date in range."""
 
-    def __init__(self, value: str, *, reason: str = "") -> None:
+    def __init__(self, value: str, *, reason: str = "", option: str = "as_of") -> None:
         super().__init__(
-            f"`as_of`: {reason}."
+            f"`{option}`: {reason}."
             if reason
-            else f"`as_of` must be a date like 2026-02-20, not {discord.utils.escape_markdown(value[:40])!r}."
+            else f"`{option}` must be a date like 2026-02-20, not {discord.utils.escape_markdown(value[:40])!r}."
         )
 
 
