@@ -76,3 +76,12 @@ async def test_the_format_option_attaches_json_in_discord(harness) -> None:
     await invoke(harness, P.command("withdrawals", fmt))
     names = [f.filename for s in harness["sent"] for f in s.files]
     assert names[-1] == "withdrawals-2026-11-27.json"
+
+
+async def test_without_attach_files_the_reply_comes_without_its_file(harness) -> None:
+    from test_discord_commands import embed_of, last_message
+
+    no_files = str(((1 << 53) - 1) & ~(1 << 15))
+    await invoke(harness, P.command("parties", app_permissions=no_files))
+    assert not [f for s in harness["sent"] for f in s.files]
+    assert "may not attach files" in embed_of(last_message(harness))["description"]

@@ -172,6 +172,13 @@ class TreatyCommands(commands.Cog):
     ) -> None:
         """Send ``reply`` as the interaction's response (or follow-up after a defer): embeds where allowed,
         in pages with buttons when long; otherwise plain messages of at most 2,000 characters."""
+        if (
+            reply.attachment
+            and interaction.guild_id is not None
+            and not interaction.app_permissions.attach_files
+        ):
+            reply.attachment = None  # Discord would refuse the whole reply
+            reply.body += "\n\n_(I may not attach files in this channel, so the file is left out.)_"
         message = Message(ephemeral=reply.ephemeral, allowed_mentions=discord.AllowedMentions.none())
         later: list[str] = []
         view: discord.ui.View | None = None
