@@ -237,4 +237,3 @@ def test_a_foreign_name_one_typo_from_another_state_is_not_read(engine) -> None:
     """Latvian "Nigēra" is Niger, but "Nigera" is far more often Nigeria mistyped: never a confident Niger."""
     answer = engine.ask("Is Nigera a party?", as_of=TODAY)
     assert "NER" not in answer.states
-    assert engine.entities.resolve_state("Nigēra") != "NER" or answer.confidence < 0.5

@@ -84,13 +84,15 @@ def quota_check(limiter: UserRateLimiter) -> Check:
     return check
 
 
-def reload_admin_check(settings: Settings) -> Check:
-    """An app command check that lets only reload admins through."""
+def reload_admin_check(
+    settings: Settings, *, command: str = "reload", refusal: type[NotReloadAdmin] = NotReloadAdmin
+) -> Check:
+    """An app command check that lets only reload admins through (for /reload, and /misses)."""
 
     def check(interaction: discord.Interaction) -> bool:
         if is_reload_admin(interaction, settings):
             return True
-        log.warning("refused /reload for user %s in guild %s", interaction.user.id, interaction.guild_id)
-        raise NotReloadAdmin
+        log.warning("refused /%s for user %s in guild %s", command, interaction.user.id, interaction.guild_id)
+        raise refusal
 
     return check

@@ -7,7 +7,6 @@ import io
 import logging
 import re
 import time
-from collections.abc import Callable
 from typing import Any, TypedDict
 
 import discord
@@ -68,18 +67,6 @@ class NotMissesAdmin(NotReloadAdmin):
             "Only members with the Manage Server permission or a configured admin role can see the missed "
             "questions.",
         )
-
-
-def misses_admin_check(settings: Settings) -> Callable[[discord.Interaction], bool]:
-    """An app command check that lets only reload admins see the missed questions."""
-
-    def check(interaction: discord.Interaction) -> bool:
-        if is_reload_admin(interaction, settings):
-            return True
-        log.warning("refused /misses for user %s in guild %s", interaction.user.id, interaction.guild_id)
-        raise NotMissesAdmin
-
-    return check
 
 
 def parse_as_of(value: str | None, *, option: str = "as_of") -> dt.date | None:
@@ -160,7 +147,7 @@ class TreatyCommands(commands.Cog):
         ):
             command.checks = [question]
         self.reload.checks = [reload_admin_check(settings)]
-        self.misses.checks = [misses_admin_check(settings)]
+        self.misses.checks = [reload_admin_check(settings, command="misses", refusal=NotMissesAdmin)]
         self.context_menu = app_commands.ContextMenu(name=CONTEXT_MENU, callback=self.ask_about_message)
         self.context_menu.add_check(question)
         self.context_menu.allowed_contexts = app_commands.AppCommandContext(
