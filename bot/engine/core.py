@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import unicodedata
-from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import replace
+from typing import TypeVar
+
+from cachetools import LRUCache
 
 from bot.clock import EARLIEST, LATEST, today_utc
 from bot.engine.answer import MAX_ANSWER_CHARS, Answer, decline, fit
@@ -27,6 +29,8 @@ from bot.textnorm import clean, normalize
 MAX_QUESTION_CHARS = 500
 MAX_INPUT_CHARS = 100_000  # read this much before invisible characters are stripped and the cut is made
 ANSWER_CACHE_SIZE = 2048
+_K = TypeVar("_K", bound=Hashable)
+_V = TypeVar("_V")
 # Replies that state no fact, so need no source.
 UNCITED_INTENTS = frozenset({"help", "small_talk"})
 
@@ -46,32 +50,47 @@ class Engine:
         self.entities = self.index.entities
         self.cache_size = cache_size
         self.clock = clock or today_utc
-        self._cache: OrderedDict[tuple[str, dt.date], Answer] = OrderedDict()
+        # Answers by question and date; what a question was read as; answers to understood questions (the
+        # conversation path) and to slash commands' queries. Each engine serves one fact base, so a reload
+        # starts with empty caches.
+        size = max(cache_size, 1)
+        self._cache: LRUCache[tuple[str, dt.date], Answer] = LRUCache(size)
+        self._understood: LRUCache[tuple[str, dt.date], Question | None] = LRUCache(size)
+        self._routed: LRUCache[Hashable, Answer] = LRUCache(size)
+        self._direct: LRUCache[Query, Answer] = LRUCache(size)
 
     def ask(self, question: str, *, as_of: dt.date | None = None) -> Answer:
         """Answer ``question`` as if today were ``as_of`` (default: today, UTC). Never raises on bad input."""
         today = as_of or self.clock()
         raw = question if isinstance(question, str) else str(question)
         key = (raw, today)
-        cached = self._cache.get(key)
-        if cached is not None:
-            self._cache.move_to_end(key)
-            return _detached(cached)
-        answer = self._finish(self._ask(raw, today), today)
-        if self.cache_size:
-            self._cache[key] = answer
-            if len(self._cache) > self.cache_size:
-                self._cache.popitem(last=False)
+        answer = self._cache.get(key)
+        if answer is None:
+            answer = self._finish(self._ask(raw, today), today)
+            self._remember(self._cache, key, answer)
         return _detached(answer)
+
+    def _remember(self, cache: LRUCache[_K, _V], key: _K, value: _V) -> None:
+        if self.cache_size:
+            cache[key] = value
 
     def understand(self, question: str, *, as_of: dt.date | None = None) -> Question | None:
         """What the engine reads in ``question`` (None for an empty one)."""
+        today = as_of or self.clock()
+        key = (question, today)
+        if key in self._understood:
+            return self._understood[key]
+        understood = self._understand(question, today)
+        self._remember(self._understood, key, understood)
+        return understood
+
+    def _understand(self, question: str, today: dt.date) -> Question | None:
         visible = clean(question[:MAX_INPUT_CHARS])
         raw = visible[:MAX_QUESTION_CHARS]
         if not normalize(raw) and not self.entities.find(raw).mentions:  # "Россия", "日本": a name alone
             return None
         truncated = len(visible) > MAX_QUESTION_CHARS
-        return understand(raw, as_of or self.clock(), self.index, truncated=truncated)
+        return understand(raw, today, self.index, truncated=truncated)
 
     def answer_question(self, q: Question) -> Answer:
         """Route an understood question and add the closing notes."""
@@ -111,14 +130,28 @@ class Engine:
             resolved = self.understand(rewritten[0], as_of=today)
             if resolved is not None:
                 q = replace(resolved, carried=rewritten[1])
-        return self.answer_question(replace(q, noted=noted)), q
+        return self._answer_understood(replace(q, noted=noted)), q
+
+    def _answer_understood(self, q: Question) -> Answer:
+        """``answer_question`` for a question this engine understood: what it was read from says all of it."""
+        key = (q.question, q.today, q.truncated, q.carried, q.noted)
+        answer = self._routed.get(key)
+        if answer is None:
+            answer = self.answer_question(q)
+            self._remember(self._routed, key, answer)
+        return _detached(answer)
 
     def answer(self, query: Query) -> Answer:
         """Answer a structured query (from a slash command): no English is parsed."""
         today = query.today or self.clock()
         if not EARLIEST <= today <= LATEST:
             return self._finish(_out_of_range(), today)
-        return self._finish(direct.answer(self.index, query, today), today)
+        key = replace(query, today=today)
+        answer = self._direct.get(key)
+        if answer is None:
+            answer = self._finish(direct.answer(self.index, query, today), today)
+            self._remember(self._direct, key, answer)
+        return _detached(answer)
 
     def _ask(self, raw: str, today: dt.date) -> Answer:
         if not EARLIEST <= today <= LATEST:

@@ -13,16 +13,25 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from cachetools import LRUCache
 from rapidfuzz import fuzz, process, utils
 from rapidfuzz.distance import OSA
 
-from bot.engine.foreign_names import ForeignName, ScriptNames, generated_names, suggest, written_in
+from bot.engine.foreign_names import (
+    ForeignName,
+    ScriptNames,
+    generated_names,
+    prepare_suggestions,
+    suggest,
+    written_in,
+)
 from bot.engine.vocabulary import COMMON_WORDS
 from bot.facts.records import KnowledgeBase
 from bot.textnorm import case_tokens, normalize
 
 STATE = "state"
 SUGGEST_SCORE = 50
+RESOLVED_CACHED = 4096  # state names typed into a slash command, each read once
 GROUP = "group"
 AMBIGUOUS = "ambiguous"
 PLACE = "place"
@@ -160,6 +169,8 @@ class EntityIndex:
         self.name_choices = {iso3: normalize(name) for iso3, name in self.state_names.items()}
         self.script_targets: dict[str, Target] = {}
         self.script = self._add_foreign(kb, languages)
+        prepare_suggestions(languages)
+        self._resolved: LRUCache[str, str | None] = LRUCache(RESOLVED_CACHED)
 
     def _add(self, alias: str, target: Target) -> None:
         key = tuple(normalize(alias).split())
@@ -496,8 +507,12 @@ class EntityIndex:
         """The ISO code a short text names: an ISO code itself, or the first state found in it."""
         if text.upper() in self.state_names:
             return text.upper()
-        found = self.find(text)
-        return next((m.target.codes[0] for m in found.mentions if m.target.kind == STATE), None)
+        if text not in self._resolved:
+            found = self.find(text)
+            self._resolved[text] = next(
+                (m.target.codes[0] for m in found.mentions if m.target.kind == STATE), None
+            )
+        return self._resolved[text]
 
     def suggest_foreign(
         self, text: str, languages: Iterable[str], *, limit: int = 25

@@ -332,6 +332,12 @@ def _autocomplete_keys(language: str) -> tuple[tuple[str, ForeignName], ...]:
     return tuple(sorted(keyed, key=lambda pair: pair[0]))
 
 
+def prepare_suggestions(languages: Iterable[str] | None = None) -> None:
+    """Fold and sort each language's names for ``suggest`` now rather than on a user's first keystroke."""
+    for language in settings().languages if languages is None else languages:
+        _autocomplete_keys(language)
+
+
 def suggest(
     text: str, languages: Iterable[str], states: Container[str], *, limit: int = 25
 ) -> list[ForeignName]:

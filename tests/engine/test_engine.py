@@ -138,6 +138,25 @@ def test_a_caller_cannot_change_what_the_cache_hands_out_next(engine) -> None:
     assert again.states == ["FIN"] and again.citations and "changed" not in again.suggestions
 
 
+def test_conversation_and_slash_command_answers_are_kept_per_date_and_never_shared(engine) -> None:
+    from bot.engine.intents import Intent
+    from bot.engine.query import Query
+
+    before, after = dt.date(2026, 1, 5), dt.date(2026, 11, 27)  # Finland left on 2026-01-10
+    answers = [engine.follow_up("is finland a party", previous=None, as_of=day)[0] for day in (after, before)]
+    assert [a.as_of for a in answers] == [after.isoformat(), before.isoformat()]
+    assert answers[0].text != answers[1].text
+    answers[0].citations.clear()
+    answers[0].states.append("XXX")
+    again, _ = engine.follow_up("is finland a party", previous=None, as_of=after)
+    assert again.text == answers[0].text and again.citations and again.states == ["FIN"]
+    query = Query(Intent.STATUS, states=("FIN",), today=after)
+    first = engine.answer(query)
+    first.citations.clear()
+    assert engine.answer(query).citations
+    assert engine.answer(Query(Intent.STATUS, states=("FIN",), today=before)).text != first.text
+
+
 @pytest.mark.parametrize(
     "question",
     [

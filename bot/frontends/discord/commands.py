@@ -133,7 +133,7 @@ class TreatyCommands(commands.Cog):
         self.observers = observers or observe.Observers()
         self.limiter = limiter
         self.settings = settings
-        self._choices: dict[tuple[str, str, str], list[tuple[str, str]]] = {}
+        self._choices: dict[tuple[str, str, str], list[app_commands.Choice[str]]] = {}
         question = quota_check(limiter)
         # The cog's copies of its commands share one checks list with the class; give them their own.
         for command in (
@@ -235,25 +235,27 @@ class TreatyCommands(commands.Cog):
     ) -> list[app_commands.Choice[str]]:
         """Fuzzy state names, and names in the user's language ("Allemagne (Germany)"): at most 25 choices,
         names at most 100 characters; the value is the state's ISO code either way."""
-        return [
-            app_commands.Choice(name=name, value=value)
-            for name, value in self.state_choices(interaction.locale, current)
-        ]
+        return list(self._cached_choices(interaction.locale, current))
 
     def state_choices(self, locale: discord.Locale, current: str) -> list[tuple[str, str]]:
         """``(name, iso3)`` choices: names in the locale's language that begin with what was typed, English
-        names that do, names in the other languages the engine reads, then the English fuzzy matches.
+        names that do, names in the other languages the engine reads, then the English fuzzy matches."""
+        return [(choice.name, choice.value) for choice in self._cached_choices(locale, current)]
 
-        Kept for the facts in service: autocomplete asks again at each keystroke, and searching every
+    def _cached_choices(self, locale: discord.Locale, current: str) -> list[app_commands.Choice[str]]:
+        """Kept for the facts in service: autocomplete asks again at each keystroke, and searching every
         language's names is most of an autocomplete's work."""
         key = (self.replies.store.kb.content_hash, locale.value, current)
         cached = self._choices.get(key)
         if cached is None:
-            cached = self._state_choices(locale, current)
+            cached = [
+                app_commands.Choice(name=name, value=value)
+                for name, value in self._state_choices(locale, current)
+            ]
             if len(self._choices) >= CHOICES_CACHED:
                 self._choices.clear()
             self._choices[key] = cached
-        return list(cached)
+        return cached
 
     def _state_choices(self, locale: discord.Locale, current: str) -> list[tuple[str, str]]:
         english = self.replies.state_choices(current)
