@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
+import json
+import logging
 import math
 from pathlib import Path
 from typing import cast
 
 import aiohttp
+import discord
 import pytest
 from aiohttp import web
 from prometheus_client import REGISTRY
@@ -15,7 +19,7 @@ from prometheus_client import REGISTRY
 from bot.frontends.discord.app import TreatyBot, WatchedFactStore
 from bot.frontends.observe import Answered
 from bot.frontends.replies import CommandReplies
-from bot.metrics import LATENCY_BUCKETS, Metrics
+from bot.metrics import LATENCY_BUCKETS, RATE_LIMIT_WARNINGS, Metrics, RateLimitLog
 from bot.service import FactStore
 from bot.settings import Settings
 
@@ -83,26 +87,77 @@ def test_rendered_as_prometheus_text_or_openmetrics() -> None:
     assert content_type.startswith("application/openmetrics-text") and body.endswith(b"# EOF\n")
 
 
-async def test_discords_429_responses_are_counted() -> None:
+async def limited_server(limited: int) -> tuple[web.AppRunner, int]:
+    """A server whose first ``limited`` requests get Discord's 429 (with the Via header of Discord's edge,
+    so that discord.py waits and retries); every other request gets ``{}``."""
+    left = [limited]
+
+    def reply(body: dict[str, object], status: int = 200) -> web.Response:
+        headers = {"Content-Type": "application/json", "Via": "1.1 google"}
+        return web.Response(body=json.dumps(body).encode(), status=status, headers=headers)
+
     async def handler(request: web.Request) -> web.Response:
-        return web.json_response({"retry_after": 0.1}, status=429 if "limited" in request.path else 200)
+        if left[0] > 0:
+            left[0] -= 1
+            return reply({"message": "You are being rate limited.", "retry_after": 0.01}, 429)
+        return reply({})
 
     app = web.Application()
-    app.router.add_get("/{tail:.*}", handler)
+    app.router.add_route("*", "/{tail:.*}", handler)
     runner = web.AppRunner(app, handle_signals=False, access_log=None)
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)
     await site.start()
-    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    return runner, site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("log_level", [logging.INFO, logging.ERROR])
+async def test_discords_429_responses_are_counted_and_the_log_is_unchanged(
+    log_level: int, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    runner, port = await limited_server(3)
+    monkeypatch.setattr(discord.http.Route, "BASE", f"http://127.0.0.1:{port}/api/v10")
+    loggers = [logging.getLogger(name) for name in RATE_LIMIT_WARNINGS]
+    levels = [logger.level for logger in loggers]
+    caplog.set_level(logging.DEBUG)
+    for logger in loggers:
+        logger.setLevel(log_level)  # as LOG_LEVEL sets them
     metrics = Metrics()
+    stop = metrics.watch_discord_rate_limits()
     try:
-        async with aiohttp.ClientSession(trace_configs=[metrics.http_trace()]) as session:
-            for path in ("/ok", "/limited", "/limited", "/ok"):
-                async with session.get(f"http://127.0.0.1:{port}{path}") as response:
-                    await response.read()
+        http = discord.http.HTTPClient(asyncio.get_running_loop())
+        await http.static_login("token")  # REST (GET /users/@me): two 429s, then 200
+        await http.close()
+        async with aiohttp.ClientSession() as session:
+            await discord.webhook.async_.AsyncWebhookAdapter().create_interaction_response(
+                1, "token", session=session, params=discord.http.handle_message_parameters(content="hi")
+            )  # an interaction's response: one 429, then 200
     finally:
+        stop()
         await runner.cleanup()
-    assert sample(metrics, "treatybot_rate_limit_hits_total", source="discord") == 2
+        levels_after = [logger.level for logger in loggers]
+        for logger, level in zip(loggers, levels, strict=True):
+            logger.setLevel(level)
+    assert sample(metrics, "treatybot_rate_limit_hits_total", source="discord") == 3
+    warned = [r for r in caplog.records if "rate limited" in r.getMessage()]
+    assert len(warned) == (3 if log_level <= logging.WARNING else 0)
+    assert levels_after == [log_level] * len(loggers)  # each logger's level given back
+
+
+async def test_counting_stops_when_the_bot_stops_watching() -> None:
+    metrics = Metrics()
+    stop = metrics.watch_discord_rate_limits()
+    http_log = logging.getLogger("discord.http")
+    http_log.warning(
+        "We are being rate limited. %s %s responded with 429. Retrying in %.2f seconds.", "GET", "/x", 1
+    )
+    http_log.warning("Global rate limit has been hit. Retrying in %.2f seconds.", 1.0)  # the same 429
+    stop()
+    http_log.warning(
+        "We are being rate limited. %s %s responded with 429. Retrying in %.2f seconds.", "GET", "/x", 1
+    )
+    assert sample(metrics, "treatybot_rate_limit_hits_total", source="discord") == 1
+    assert not [f for f in http_log.filters if isinstance(f, RateLimitLog)]
 
 
 def test_the_bots_own_cooldown_is_counted() -> None:

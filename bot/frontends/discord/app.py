@@ -182,7 +182,6 @@ class TreatyBot(commands.Bot):
             allowed_mentions=discord.AllowedMentions.none(),  # no reply can ping anyone
             help_command=None,
             tree_cls=TreatyTree,
-            http_trace=metrics.http_trace(),  # counts Discord's 429 responses
             **options,
         )
         self.settings = settings
@@ -195,6 +194,7 @@ class TreatyBot(commands.Bot):
         if (misses := misses_observer(settings)) is not None:
             self.observers.subscribe(misses)
         self._follower: asyncio.Task[None] | None = None
+        self._stop_counting_rate_limits: Callable[[], None] = lambda: None
         if settings.log_format == "json":
             self.observers.subscribe(log_answer)  # the same answers, with their fields as structure
         store = getattr(replies, "store", None)
@@ -287,6 +287,7 @@ class TreatyBot(commands.Bot):
 
     async def setup_hook(self) -> None:
         """The commands and the context menu, with their names and descriptions in other languages."""
+        self._stop_counting_rate_limits = self.metrics.watch_discord_rate_limits()
         await self.tree.set_translator(TreatyTranslator())
         cog = TreatyCommands(self.replies, self.limiter, self.settings, self.observers)
         await self.add_cog(cog)
@@ -304,6 +305,7 @@ class TreatyBot(commands.Bot):
         if self._follower is not None:
             self._follower.cancel()
         await super().close()
+        self._stop_counting_rate_limits()
 
     async def sync_to(self, guild_id: int | None) -> list[app_commands.AppCommand]:
         """Register the commands with Discord: in one guild (global ones copied there), or globally."""
