@@ -12,6 +12,7 @@ or Japanese characters, which have no spaces between words.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import gettext
 import importlib.util
@@ -332,10 +333,37 @@ def _autocomplete_keys(language: str) -> tuple[tuple[str, ForeignName], ...]:
     return tuple(sorted(keyed, key=lambda pair: pair[0]))
 
 
+class _WordStarts(NamedTuple):
+    suffixes: list[str]  # each word of each folded name with the rest of the name, sorted
+    owners: list[int]  # the position in ``_autocomplete_keys`` of the name each suffix is part of
+
+
+@functools.cache
+def _word_starts(language: str) -> _WordStarts:
+    """Every place a word begins in ``language``'s folded names, sorted, so a prefix is found by bisection."""
+    keys = _autocomplete_keys(language)
+    pairs = sorted((key[at:], i) for i, (key, _) in enumerate(keys) for at, ch in enumerate(key) if ch == " ")
+    return _WordStarts([suffix for suffix, _ in pairs], [i for _, i in pairs])
+
+
+def _beginning_with(language: str, wanted: str) -> list[ForeignName]:
+    """``language``'s names that begin with ``wanted`` (a folded text after a space), then those with a
+    word that does, each group in the names' order."""
+    keys = _autocomplete_keys(language)
+    starts = _word_starts(language)
+    at = bisect.bisect_left(starts.suffixes, wanted)
+    hits: set[int] = set()
+    while at < len(starts.suffixes) and starts.suffixes[at].startswith(wanted):
+        hits.add(starts.owners[at])
+        at += 1
+    first = sorted(i for i in hits if keys[i][0].startswith(wanted))
+    return [keys[i][1] for i in first + sorted(hits)]
+
+
 def prepare_suggestions(languages: Iterable[str] | None = None) -> None:
     """Fold and sort each language's names for ``suggest`` now rather than on a user's first keystroke."""
     for language in settings().languages if languages is None else languages:
-        _autocomplete_keys(language)
+        _word_starts(language)
 
 
 def suggest(
@@ -349,9 +377,7 @@ def suggest(
         return []
     found: dict[str, ForeignName] = {}
     for language in dict.fromkeys(languages):
-        keys = _autocomplete_keys(language)
-        starting = [name for key, name in keys if key.startswith(wanted)]
-        for name in starting + [name for key, name in keys if wanted in key]:
+        for name in _beginning_with(language, wanted):
             if name.iso3 in states and name.iso3 not in found:
                 found[name.iso3] = name
     return list(found.values())[:limit]

@@ -19,6 +19,7 @@ from bot.engine.foreign_names import (
     name_forms,
     script_key,
     settings,
+    suggest,
     written_in,
 )
 
@@ -237,3 +238,29 @@ def test_a_foreign_name_one_typo_from_another_state_is_not_read(engine) -> None:
     """Latvian "Nigēra" is Niger, but "Nigera" is far more often Nigeria mistyped: never a confident Niger."""
     answer = engine.ask("Is Nigera a party?", as_of=TODAY)
     assert "NER" not in answer.states
+
+
+def test_suggestions_are_names_that_begin_with_the_text_then_names_with_a_word_that_does() -> None:
+    """``suggest`` finds names by bisection; it must offer what a plain scan of every name would."""
+    languages = settings().languages
+
+    def scanned(text: str, states: set[str]) -> list[tuple[str, str]]:
+        wanted = " " + script_key(text)
+        found: dict[str, str] = {}
+        for language in languages:
+            shown = [(f" {script_key(n.name)}", n) for n in catalogue_names(language) if n.shown]
+            names = sorted(shown, key=lambda pair: pair[0])
+            beginning = [n for key, n in names if key.startswith(wanted)]
+            for n in beginning + [n for key, n in names if wanted in key]:
+                if n.iso3 in states:
+                    found.setdefault(n.iso3, n.name)
+        return list(found.items())[:25]
+
+    states = {name.iso3 for name in generated_names(languages)}
+    texts = ["a", "al", "alle", "unis", "etats", "rép", "s", "sa", "nouvelle z", "kor", "ро", "日本", "zz"]
+    for text in texts:
+        offered = [(n.iso3, n.name) for n in suggest(text, languages, states)]
+        assert offered == scanned(text, states), text
+    french = [n.name for n in suggest("unis", ["fr"], states)]
+    assert "États-Unis" in french and "Émirats arabes unis" in french
+    assert suggest("alle", ["fr"], states)[0].name == "Allemagne"
