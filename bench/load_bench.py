@@ -13,11 +13,15 @@ The stall is the longest time between two answers (callbacks reaching the double
 one interaction was in flight, dispatched and not yet answered: idle time is no stall, and the wait for the
 first answer, while the bot takes in the first burst, counts as latency. At a steady rate the gap is a few
 milliseconds; a pause of the bot's event loop (or of the double's) shows up as a stall of that length.
-The last column says how late the double's own loop woke at worst; with --when, how much of the longest
+The double lag column says how late the double's own loop woke at worst; the last, the CPU time of the
+bench's own process (the double and the load): near the run's length, the double, not the bot, sets
+the pace. With --when, how much of the longest
 stall was the double's doing. The double keeps no record of the requests during the load, so that its
 garbage collections stay short.
 
-Run: python bench/load_bench.py [-n 2000] [-c 50] [--drops 2] [--bot both|real|trivial] [--also-sequential]
+Run: python bench/load_bench.py [-n 2000] [-c 50] [--drops 2] [--bot both|real|trivial] [--runs 3]
+[--also-sequential]. The machine's noise (other processes, a virtual machine's stolen time) moves one
+run's figures by a fifth either way: --runs K alternates the bots K times and gives each ratio's median.
 With BENCH_PROFILE=out.prof the real bot runs under cProfile; with BENCH_TRACE=trace.txt each bot logs its
 garbage collections over 5 ms and its event-loop callbacks over 20 ms to that file (one line each, with
 time.perf_counter() times, which share the bench's clock).
@@ -31,6 +35,7 @@ import gc
 import os
 import random
 import shutil
+import statistics
 import sys
 import tempfile
 import time
@@ -254,10 +259,12 @@ async def run(bot: BotUnderTest, n: int, concurrency: int, drops: int, seed: int
     watch = LoopWatch()
     watch.start()
     cpu_before = cpu_seconds(process.pid)
+    double_cpu_before = time.process_time()
     started = time.perf_counter()
     await asyncio.gather(*(one(i, data) for i, data in enumerate(payloads)))
     elapsed = time.perf_counter() - started
     cpu = cpu_seconds(process.pid) - cpu_before
+    double_cpu = time.process_time() - double_cpu_before
     watch.stop()
     rss = peak_rss_mb(process.pid)
     process.terminate()
@@ -272,6 +279,7 @@ async def run(bot: BotUnderTest, n: int, concurrency: int, drops: int, seed: int
         "rss": rss,
         "resumes": double.resumes,
         "double_lag": watch.max_lag * 1000,
+        "double_cpu": double_cpu,
         "double_gc": watch.gc_max * 1000,
         "started": started,
         "dropped": dropped,
@@ -321,6 +329,7 @@ COLUMNS = (  # key, heading, width, format
     ("rss", "RSS MB", 6, ".1f"),
     ("resumes", "resumes", 7, ""),
     ("double_lag", "double lag ms", 13, ".1f"),
+    ("double_cpu", "double CPU s", 12, ".2f"),
 )
 RATIOS = {
     "rate": "throughput",
@@ -361,6 +370,9 @@ def main() -> None:
     )
     parser.add_argument("--also-sequential", action="store_true", help="repeat the runs at concurrency 1")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--runs", type=int, default=1, help="paired runs (trivial, then real); ratios as median and range"
+    )
     parser.add_argument("--when", action="store_true", help="say when each longest stall and drop came")
     args = parser.parse_args()
     bots = {"both": (TRIVIAL, REAL), "real": (REAL,), "trivial": (TRIVIAL,)}[args.bot]
@@ -368,18 +380,37 @@ def main() -> None:
     print(f"{args.n} interactions per bot, {args.drops} gateway drop(s); times in ms")
     print(heading())
     for concurrency in levels:
-        results = {}
-        for bot in bots:
-            results[bot.name] = asyncio.run(run(bot, args.n, concurrency, args.drops, args.seed))
-            print(row({"bot": bot.name, "concurrency": concurrency, **results[bot.name]}), flush=True)
-            if args.when:
-                print(when(results[bot.name]))
-        if len(results) == 2:
-            real, trivial = results["real"], results["trivial"]
-            ratios = {key: real[key] / trivial[key] for key in RATIOS if trivial[key]}
-            print(
-                "real/trivial: " + ", ".join(f"{RATIOS[key]} {value:.2f}x" for key, value in ratios.items())
-            )
+        runs: list[dict[str, float]] = []
+        for _ in range(args.runs):
+            results = {}
+            for bot in bots:
+                results[bot.name] = asyncio.run(run(bot, args.n, concurrency, args.drops, args.seed))
+                print(row({"bot": bot.name, "concurrency": concurrency, **results[bot.name]}), flush=True)
+                if args.when:
+                    print(when(results[bot.name]))
+            if len(results) == 2:
+                real, trivial = results["real"], results["trivial"]
+                ratios = {key: real[key] / trivial[key] for key in RATIOS if trivial[key]}
+                runs.append(ratios | {"real_stall": real["stall"]})
+                print(
+                    "real/trivial: "
+                    + ", ".join(f"{RATIOS[key]} {value:.2f}x" for key, value in ratios.items())
+                )
+        if len(runs) > 1:
+            print(summary_of(runs))
+
+
+def summary_of(runs: list[dict[str, float]]) -> str:
+    """The ratios over paired runs: median and range, and the real bot's longest stall in any run."""
+
+    def spread(key: str) -> str:
+        values = sorted(run[key] for run in runs if key in run)
+        return f"{statistics.median(values):.2f}x ({values[0]:.2f}-{values[-1]:.2f})"
+
+    return (
+        f"over {len(runs)} paired runs: throughput {spread('rate')}, p99 {spread('p99')}, "
+        f"per CPU-s {spread('per_core')}; real bot's longest stall {max(r['real_stall'] for r in runs):.1f} ms"
+    )
 
 
 if __name__ == "__main__":
