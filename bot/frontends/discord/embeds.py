@@ -61,10 +61,6 @@ def _new_page(reply: Reply, body: str | None) -> discord.Embed:
     )
 
 
-def _fits(page: discord.Embed, name: str, value: str, room: int) -> bool:
-    return len(page.fields) < FIELD_COUNT_LIMIT and embed_size(page) + len(name) + len(value) <= room
-
-
 def to_pages(reply: Reply) -> list[discord.Embed]:
     """The whole reply as embeds within Discord's limits: the text split at line or sentence ends,
     then the sources; each page says "page i/n" in its footer when there is more than one."""
@@ -75,10 +71,13 @@ def to_pages(reply: Reply) -> list[discord.Embed]:
             name="Did you mean", value=split_text(suggestions, FIELD_VALUE_LIMIT)[0], inline=False
         )
     room = EMBED_TOTAL_LIMIT - len(cut(reply.footer, FOOTER_LIMIT)) - PAGE_LABEL_ROOM
+    used, fields = embed_size(pages[-1]), len(pages[-1].fields)  # the last page's, kept as fields go in
     for name, value in _source_fields(reply):
-        if not _fits(pages[-1], name, value, room):
+        if fields >= FIELD_COUNT_LIMIT or used + len(name) + len(value) > room:
             pages.append(_new_page(reply, None))
+            used, fields = embed_size(pages[-1]), 0
         pages[-1].add_field(name=name, value=value, inline=False)
+        used, fields = used + len(name) + len(value), fields + 1
     for number, page in enumerate(pages, start=1):
         footer = _page_label(reply.footer, number, len(pages)) if len(pages) > 1 else reply.footer
         if footer:
