@@ -20,8 +20,10 @@ stall was the double's doing. The double keeps no record of the requests during 
 garbage collections stay short.
 
 Run: python bench/load_bench.py [-n 2000] [-c 50] [--drops 2] [--bot both|real|trivial] [--runs 3]
-[--also-sequential]. The machine's noise (other processes, a virtual machine's stolen time) moves one
-run's figures by a fifth either way: --runs K alternates the bots K times and gives each ratio's median.
+[--batch 100] [--also-sequential]. The machine's noise (other processes, a virtual machine's stolen time) moves one
+run's figures by a fifth either way: --runs K alternates the bots K times and gives each ratio's median;
+--batch B starts both bots at once and sends them the load in turns of B interactions, so that both meet
+the same spells of the machine.
 With BENCH_PROFILE=out.prof the real bot runs under cProfile; with BENCH_TRACE=trace.txt each bot logs its
 garbage collections over 5 ms and its event-loop callbacks over 20 ms to that file (one line each, with
 time.perf_counter() times, which share the bench's clock).
@@ -40,7 +42,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -179,9 +181,11 @@ class LoopWatch:
             if (woke := time.perf_counter()) - due > 0.002:
                 self.late.append((due, woke))
 
-    @property
-    def max_lag(self) -> float:
-        return max((woke - due for due, woke in self.late), default=0.0)
+    def max_lag(self, windows: list[tuple[float, float]]) -> float:
+        """How late the loop woke at worst, counting only wake-ups due within ``windows``."""
+        return max(
+            (woke - due for due, woke in self.late if any(a <= due <= b for a, b in windows)), default=0.0
+        )
 
     def late_within(self, start: float, end: float) -> float:
         """Seconds between ``start`` and ``end`` in which this process's loop was late."""
@@ -223,7 +227,29 @@ async def start_bot(bot: BotUnderTest, double: DiscordDouble, tmp: Path) -> asyn
     )
 
 
-async def run(bot: BotUnderTest, n: int, concurrency: int, drops: int, seed: int) -> dict[str, float]:
+@dataclass
+class Session:
+    """One bot process, its own double, its interactions and what was measured while they were sent."""
+
+    bot: BotUnderTest
+    double: DiscordDouble
+    tmp: Path
+    process: asyncio.subprocess.Process
+    payloads: list[dict]
+    drop_at: set[int]
+    watch: LoopWatch = field(default_factory=LoopWatch)
+    spans: list[tuple[float, float]] = field(default_factory=list)
+    dropped: list[float] = field(default_factory=list)
+    failed: int = 0
+    elapsed: float = 0.0
+    cpu: float = 0.0
+    double_cpu: float = 0.0
+    started: float = float("nan")
+    windows: list[tuple[float, float]] = field(default_factory=list)  # when its load was being sent
+
+
+async def open_session(bot: BotUnderTest, n: int, drops: int, seed: int) -> Session:
+    """Start a double and the bot against it, and wait until the bot is ready."""
     double = DiscordDouble(token=TOKEN)
     await double.start()
     tmp = Path(tempfile.mkdtemp())
@@ -233,57 +259,91 @@ async def run(bot: BotUnderTest, n: int, concurrency: int, drops: int, seed: int
     await asyncio.sleep(2.5)  # discord.py waits guild_ready_timeout (2 s) before on_ready
     rng = random.Random(seed)
     payloads = [bot.payload(i, rng) for i in range(n)]
-    gc.collect()
-    gc.freeze()  # the payloads live to the end: keep them out of the double's collections
-    spans: list[tuple[float, float]] = []
-    dropped: list[float] = []
-    failed = 0
-    semaphore = asyncio.Semaphore(concurrency)
     drop_at = {n * (k + 1) // (drops + 1) for k in range(drops)}
+    session = Session(bot, double, tmp, process, payloads, drop_at)
+    session.watch.start()
+    return session
 
-    async def one(index: int, data: dict) -> None:
-        nonlocal failed
+
+async def drive(session: Session, indices: range, concurrency: int) -> None:
+    """Send the interactions at ``indices``, ``concurrency`` at a time, and wait for their answers."""
+    double, semaphore = session.double, asyncio.Semaphore(concurrency)
+
+    async def one(index: int) -> None:
+        data = session.payloads[index]
         async with semaphore:
-            if index in drop_at:
-                dropped.append(time.perf_counter())
+            if index in session.drop_at:
+                session.dropped.append(time.perf_counter())
                 await double.drop_gateway(4000)
             future = double.expect_callback(data["id"])
             sent = time.perf_counter()
             await double.interaction(data)
             try:
-                spans.append((sent, await asyncio.wait_for(future, 15)))
+                session.spans.append((sent, await asyncio.wait_for(future, 15)))
             except TimeoutError:
-                failed += 1
+                session.failed += 1
             double.requests.clear()  # nothing reads them: a growing record only lengthens the double's GC
 
-    watch = LoopWatch()
-    watch.start()
-    cpu_before = cpu_seconds(process.pid)
-    double_cpu_before = time.process_time()
+    cpu_before, double_cpu_before = cpu_seconds(session.process.pid), time.process_time()
     started = time.perf_counter()
-    await asyncio.gather(*(one(i, data) for i, data in enumerate(payloads)))
-    elapsed = time.perf_counter() - started
-    cpu = cpu_seconds(process.pid) - cpu_before
-    double_cpu = time.process_time() - double_cpu_before
-    watch.stop()
-    rss = peak_rss_mb(process.pid)
-    process.terminate()
-    await process.wait()
-    await double.stop()
-    gc.unfreeze()
-    shutil.rmtree(tmp, ignore_errors=True)
-    result = summarize(spans, failed=failed, elapsed=elapsed, cpu=cpu)
+    if session.started != session.started:  # NaN: the first batch
+        session.started = started
+    await asyncio.gather(*(one(i) for i in indices))
+    session.elapsed += time.perf_counter() - started
+    session.windows.append((started, time.perf_counter()))
+    session.cpu += cpu_seconds(session.process.pid) - cpu_before
+    session.double_cpu += time.process_time() - double_cpu_before
+
+
+async def close_session(session: Session) -> dict[str, float]:
+    """Stop the bot and its double; what was measured."""
+    session.watch.stop()
+    rss = peak_rss_mb(session.process.pid)
+    session.process.terminate()
+    await session.process.wait()
+    await session.double.stop()
+    shutil.rmtree(session.tmp, ignore_errors=True)
+    result = summarize(session.spans, failed=session.failed, elapsed=session.elapsed, cpu=session.cpu)
     stall_end = result["stall_began"] + result["stall"] / 1000
+    watch = session.watch
     return result | {
         "double_late_in_stall": watch.late_within(result["stall_began"], stall_end) * 1000,
         "rss": rss,
-        "resumes": double.resumes,
-        "double_lag": watch.max_lag * 1000,
-        "double_cpu": double_cpu,
+        "resumes": session.double.resumes,
+        "double_lag": watch.max_lag(session.windows) * 1000,
+        "double_cpu": session.double_cpu,
         "double_gc": watch.gc_max * 1000,
-        "started": started,
-        "dropped": dropped,
+        "started": session.started,
+        "dropped": session.dropped,
     }
+
+
+async def run(
+    bots: tuple[BotUnderTest, ...], n: int, concurrency: int, drops: int, seed: int, *, batch: int = 0
+) -> dict[str, dict[str, float]]:
+    """Each bot's figures. With ``batch``, every bot runs at once against its own double, and the load
+    goes to them in turns of ``batch`` interactions, so that a slow spell of the machine falls on both
+    alike; without, one bot after the other."""
+    results: dict[str, dict[str, float]] = {}
+    if not batch:
+        for bot in bots:
+            session = await open_session(bot, n, drops, seed)
+            gc.collect()
+            gc.freeze()  # the payloads live to the end: keep them out of the double's collections
+            await drive(session, range(n), concurrency)
+            results[bot.name] = await close_session(session)
+            gc.unfreeze()
+        return results
+    sessions = [await open_session(bot, n, drops, seed) for bot in bots]
+    gc.collect()
+    gc.freeze()  # the payloads live to the end: keep them out of the double's collections
+    for start in range(0, n, batch):
+        for session in sessions:
+            await drive(session, range(start, min(n, start + batch)), concurrency)
+    for session in sessions:
+        results[session.bot.name] = await close_session(session)
+    gc.unfreeze()
+    return results
 
 
 def summarize(
@@ -371,6 +431,12 @@ def main() -> None:
     parser.add_argument("--also-sequential", action="store_true", help="repeat the runs at concurrency 1")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument(
+        "--batch",
+        type=int,
+        default=0,
+        help="run both bots at once and send them the load in turns of this many interactions",
+    )
+    parser.add_argument(
         "--runs", type=int, default=1, help="paired runs (trivial, then real); ratios as median and range"
     )
     parser.add_argument("--when", action="store_true", help="say when each longest stall and drop came")
@@ -382,12 +448,11 @@ def main() -> None:
     for concurrency in levels:
         runs: list[dict[str, float]] = []
         for _ in range(args.runs):
-            results = {}
-            for bot in bots:
-                results[bot.name] = asyncio.run(run(bot, args.n, concurrency, args.drops, args.seed))
-                print(row({"bot": bot.name, "concurrency": concurrency, **results[bot.name]}), flush=True)
+            results = asyncio.run(run(bots, args.n, concurrency, args.drops, args.seed, batch=args.batch))
+            for name, result in results.items():
+                print(row({"bot": name, "concurrency": concurrency, **result}), flush=True)
                 if args.when:
-                    print(when(results[bot.name]))
+                    print(when(result))
             if len(results) == 2:
                 real, trivial = results["real"], results["trivial"]
                 ratios = {key: real[key] / trivial[key] for key in RATIOS if trivial[key]}

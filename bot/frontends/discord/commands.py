@@ -50,6 +50,7 @@ ASK, STATUS, WITHDRAWALS, PARTIES, TIMELINE, TREATY, ABOUT, RELOAD, HELP, CHART,
 CHART_DESCRIPTIONS = {("start" if k == "from" else k): v for k, v in CHART.descriptions(DISCORD).items()}
 FORMATS = [app_commands.Choice(name=fmt.upper(), value=fmt) for fmt in exports.FORMATS]
 CHOICES_CACHED = 4096
+NO_MENTIONS = discord.AllowedMentions.none()  # read, never changed, by discord.py
 """How many autocomplete answers (facts, locale, text typed) are kept before the cache starts over."""
 
 
@@ -159,18 +160,15 @@ class TreatyCommands(commands.Cog):
     ) -> None:
         """Send ``reply`` as the interaction's response (or follow-up after a defer): embeds where allowed,
         in pages with buttons when long; otherwise plain messages of at most 2,000 characters."""
-        if (
-            reply.attachment
-            and interaction.guild_id is not None
-            and not interaction.app_permissions.attach_files
-        ):
+        permissions = interaction.app_permissions if interaction.guild_id is not None else None
+        if reply.attachment and permissions is not None and not permissions.attach_files:
             reply.attachment = None  # Discord would refuse the whole reply
             reply.body += "\n\n_(I may not attach files in this channel, so the file is left out.)_"
-        message = Message(ephemeral=reply.ephemeral, allowed_mentions=discord.AllowedMentions.none())
+        message = Message(ephemeral=reply.ephemeral, allowed_mentions=NO_MENTIONS)
         later: list[str] = []
         view: discord.ui.View | None = None
         suggestions = [SuggestionButton(s, self, public=not reply.ephemeral) for s in reply.suggestions[:3]]
-        if interaction.guild_id is None or interaction.app_permissions.embed_links:
+        if permissions is None or permissions.embed_links:
             pages = to_pages(reply)
             message["embed"] = pages[0]
             if len(pages) > 1:
@@ -192,7 +190,7 @@ class TreatyCommands(commands.Cog):
             view.origin = interaction
         for text in later:
             await interaction.followup.send(
-                content=text, ephemeral=reply.ephemeral, allowed_mentions=discord.AllowedMentions.none()
+                content=text, ephemeral=reply.ephemeral, allowed_mentions=NO_MENTIONS
             )
         self._log(interaction, reply, command=command, started=started)
 
@@ -206,14 +204,15 @@ class TreatyCommands(commands.Cog):
     def _log(self, interaction: discord.Interaction, reply: Reply, *, command: str, started: float) -> None:
         answer = reply.answer
         latency = (time.perf_counter() - started) * 1000
-        log.info(
-            "answered user=%s command=%s matched=%s states=%s latency_ms=%.1f",
-            interaction.user.id,
-            command,
-            answer.matched if answer else True,
-            ",".join(answer.states) if answer else "",
-            latency,
-        )
+        if log.isEnabledFor(logging.INFO):
+            log.info(
+                "answered user=%s command=%s matched=%s states=%s latency_ms=%.1f",
+                interaction.user.id,
+                command,
+                answer.matched if answer else True,
+                ",".join(answer.states) if answer else "",
+                latency,
+            )
         frontend = {"context-menu": "context_menu", "did-you-mean": "button"}.get(command, "slash")
         self.observers.notify(
             observe.answered(
