@@ -19,7 +19,7 @@ the pace. With --when, how much of the longest
 stall was the double's doing. The double keeps no record of the requests during the load, so that its
 garbage collections stay short.
 
-Run: python bench/load_bench.py [-n 2000] [-c 50] [--drops 2] [--bot both|real|trivial] [--runs 3]
+Run: python bench/load_bench.py [-n 2000] [-c 50] [--drops 2] [--bot both|real|trivial|all] [--runs 3]
 [--batch 100] [--also-sequential]. The machine's noise (other processes, a virtual machine's stolen time) moves one
 run's figures by a fifth either way: --runs K alternates the bots K times and gives each ratio's median;
 --batch B starts both bots at once and sends them the load in turns of B interactions, so that both meet
@@ -119,10 +119,12 @@ class BotUnderTest:
     name: str
     argv: tuple[str, ...]
     payload: Callable[[int, random.Random], dict]
+    env: tuple[tuple[str, str], ...] = ()
 
 
 REAL = BotUnderTest("real", ("-m", "bot", "run"), real_payload)
 TRIVIAL = BotUnderTest("trivial", (str(HERE / "trivial_bot.py"),), ping_payload)
+EMBED = BotUnderTest("embed", TRIVIAL.argv, ping_payload, (("TRIVIAL_REPLY", "embed"),))
 
 
 def peak_rss_mb(pid: int) -> float:
@@ -210,6 +212,7 @@ async def start_bot(bot: BotUnderTest, double: DiscordDouble, tmp: Path) -> asyn
         "KNOWLEDGE_DIR": str(tmp / "knowledge"),
         "DATABASE_PATH": str(tmp / "facts.sqlite3"),
         "LOG_LEVEL": "WARNING",
+        **dict(bot.env),
     }
     launcher: list[str] = []
     if os.environ.get("BENCH_TRACE"):
@@ -426,7 +429,10 @@ def main() -> None:
     parser.add_argument("-c", type=int, default=50, help="concurrency")
     parser.add_argument("--drops", type=int, default=2, help="gateway drops during each bot's run")
     parser.add_argument(
-        "--bot", choices=("both", "real", "trivial"), default="both", help="which bots to run"
+        "--bot",
+        choices=("both", "real", "trivial", "all"),
+        default="both",
+        help="which bots to run; all adds the trivial bot answering with a fixed embed the size of an answer",
     )
     parser.add_argument("--also-sequential", action="store_true", help="repeat the runs at concurrency 1")
     parser.add_argument("--seed", type=int, default=7)
@@ -441,7 +447,12 @@ def main() -> None:
     )
     parser.add_argument("--when", action="store_true", help="say when each longest stall and drop came")
     args = parser.parse_args()
-    bots = {"both": (TRIVIAL, REAL), "real": (REAL,), "trivial": (TRIVIAL,)}[args.bot]
+    bots = {
+        "both": (TRIVIAL, REAL),
+        "real": (REAL,),
+        "trivial": (TRIVIAL,),
+        "all": (TRIVIAL, EMBED, REAL),
+    }[args.bot]
     levels = [args.c] + ([1] if args.also_sequential and args.c != 1 else [])
     print(f"{args.n} interactions per bot, {args.drops} gateway drop(s); times in ms")
     print(heading())
@@ -453,13 +464,19 @@ def main() -> None:
                 print(row({"bot": name, "concurrency": concurrency, **result}), flush=True)
                 if args.when:
                     print(when(result))
-            if len(results) == 2:
+            if "real" in results and "trivial" in results:
                 real, trivial = results["real"], results["trivial"]
                 ratios = {key: real[key] / trivial[key] for key in RATIOS if trivial[key]}
                 runs.append(ratios | {"real_stall": real["stall"]})
                 print(
                     "real/trivial: "
                     + ", ".join(f"{RATIOS[key]} {value:.2f}x" for key, value in ratios.items())
+                )
+            if "embed" in results and "trivial" in results:
+                embed, trivial = results["embed"], results["trivial"]
+                print(
+                    "embed/trivial: "
+                    + ", ".join(f"{RATIOS[key]} {embed[key] / trivial[key]:.2f}x" for key in ("rate", "p99"))
                 )
         if len(runs) > 1:
             print(summary_of(runs))
