@@ -134,6 +134,18 @@ def test_a_short_reply_is_one_page_without_a_page_number() -> None:
     assert len(pages) == 1 and pages[0].footer.text == "Answer for 27 November 2026"
 
 
+def test_the_same_reply_is_laid_out_once_and_a_changed_one_anew() -> None:
+    first = to_pages(Reply(body="Chad is a State Party.", footer="Answer for 27 November 2026"))
+    again = to_pages(Reply(body="Chad is a State Party.", footer="Answer for 27 November 2026"))
+    assert again == first and again[0] is first[0]
+    again.clear()  # the caller's list is its own
+    assert to_pages(Reply(body="Chad is a State Party.", footer="Answer for 27 November 2026"))
+    later = to_pages(Reply(body="Chad is a State Party.", footer="Answer for 28 November 2026"))
+    assert later[0].footer.text == "Answer for 28 November 2026"
+    declined = to_pages(Reply(body="Chad is a State Party.", footer="Answer for 28 November 2026", title="?"))
+    assert declined[0].title == "?" and later[0].title is None
+
+
 async def test_a_long_answer_to_a_mention_comes_in_pages(harness) -> None:
     from test_discord_commands import mention
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import discord
+from cachetools import LRUCache
 
+from bot.engine.answer import Citation
 from bot.frontends.pages import split_text
 from bot.frontends.replies import Reply
 from bot.frontends.text import citation_detail, snippet_text
@@ -61,9 +63,24 @@ def _new_page(reply: Reply, body: str | None) -> discord.Embed:
     )
 
 
+_PageKey = tuple[str, str, str, tuple[Citation, ...], tuple[str, ...], bool]
+_laid_out: LRUCache[_PageKey, tuple[discord.Embed, ...]] = LRUCache(1024)
+
+
 def to_pages(reply: Reply) -> list[discord.Embed]:
     """The whole reply as embeds within Discord's limits: the text split at line or sentence ends,
-    then the sources; each page says "page i/n" in its footer when there is more than one."""
+    then the sources; each page says "page i/n" in its footer when there is more than one.
+
+    The same reply is laid out once: the embeds are shared, and nothing changes an embed once made."""
+    matched = reply.answer is None or reply.answer.matched
+    key = (reply.title, reply.body, reply.footer, tuple(reply.sources), tuple(reply.suggestions), matched)
+    pages = _laid_out.get(key)
+    if pages is None:
+        pages = _laid_out[key] = tuple(_lay_out(reply))
+    return list(pages)
+
+
+def _lay_out(reply: Reply) -> list[discord.Embed]:
     pages = [_new_page(reply, body) for body in split_text(reply.body, PAGE_BODY_LIMIT)]
     if reply.suggestions:
         suggestions = "\n".join(f"• {s}" for s in reply.suggestions)
