@@ -13,17 +13,18 @@ The stall is the longest time between two answers (callbacks reaching the double
 one interaction was in flight, dispatched and not yet answered: idle time is no stall, and the wait for the
 first answer, while the bot takes in the first burst, counts as latency. At a steady rate the gap is a few
 milliseconds; a pause of the bot's event loop (or of the double's) shows up as a stall of that length.
-The double lag column says how late the double's own loop woke at worst; the last, the CPU time of the
-bench's own process (the double and the load): near the run's length, the double, not the bot, sets
-the pace. With --when, how much of the longest
-stall was the double's doing. The double keeps no record of the requests during the load, so that its
-garbage collections stay short.
+The double lag column says how late the double's own loop woke at worst (with --when, also how much of
+the longest stall was the double's doing); the last, the CPU time of the bench's own process (the double
+and the load): near the run's length, the double, not the bot, sets the pace. The double keeps no record
+of the requests during the load, so that its garbage collections stay short.
 
 Run: python bench/load_bench.py [-n 2000] [-c 50] [--drops 2] [--bot both|real|trivial|all] [--runs 3]
-[--batch 100] [--also-sequential]. The machine's noise (other processes, a virtual machine's stolen time) moves one
-run's figures by a fifth either way: --runs K alternates the bots K times and gives each ratio's median;
---batch B starts both bots at once and sends them the load in turns of B interactions, so that both meet
-the same spells of the machine.
+[--batch 200] [--also-sequential]. --bot all adds a third bot: the trivial one answering with a fixed embed
+the size of an answer. The machine's noise (other processes, a virtual machine's stolen time) moves one
+run's figures by a fifth either way: --runs K repeats the runs K times and gives each ratio's median and
+range; --batch B starts the bots at once and sends them the load in turns of B interactions, so that they
+meet the same spells of the machine (the ratios then move by less than a tenth).
+
 With BENCH_PROFILE=out.prof the real bot runs under cProfile; with BENCH_TRACE=trace.txt each bot logs its
 garbage collections over 5 ms and its event-loop callbacks over 20 ms to that file (one line each, with
 time.perf_counter() times, which share the bench's clock).
