@@ -21,6 +21,7 @@ from bot.facts.records import Fact, Group, State
 from bot.textnorm import fold, normalize
 
 _LEX = lexicon()
+_PARLIAMENTS = _LEX.words["parliaments"]
 _ANCHOR_VERBS: tuple[tuple[re.Pattern[str], str], ...] = (
     (
         re.compile(r"left|withdrew|withdrawn|quit|exited|pulled|departed|leaves|withdraws"),
@@ -121,6 +122,8 @@ def templated(found: Found, when: DateQuery, *, drop: tuple[int, int] | None = N
         if drop is not None and drop[0] <= mention.start < drop[1]:
             continue
         placeholder = "G" if mention.target.kind == GROUP else "X"
+        if mention.target.alias and set(normalize(mention.target.alias).split()) <= _PARLIAMENTS:
+            placeholder = "X parliament"
         tokens[mention.start : mention.end] = [placeholder]
     text = " ".join(t for t in tokens if t)
     if when.explicit:
