@@ -172,6 +172,9 @@ ROUTES: tuple[Route, ...] = (
         "an event described in detail, naming states",
     ),
     Route(
+        Intent.EVENT, lambda q: True, events.named_event_answer, "an event of someone only the events name"
+    ),
+    Route(
         Intent.GROUP_MEMBERSHIP,
         groups.is_membership_question,
         groups.membership_answer,

@@ -121,6 +121,15 @@ def event_answer(ix: FactIndex, q: Question) -> Answer | None:
     return matched("\n".join(lines), states, [event_citation(ix, h.event) for h in hits], confidence, "event")
 
 
+def named_event_answer(ix: FactIndex, q: Question) -> Answer | None:
+    """The event of someone or something only the events name ("what did Guterres say about the
+    withdrawals"), before the lists the question's other words would ask for; None when no event names it."""
+    names = names_in(ix, q)
+    if not names or not _named(ix.search.search(query_tokens(ix, q), limit=3), names):
+        return None
+    return event_answer(ix, q)
+
+
 STRONG_SCORE = 0.75
 STRONG_WORDS = 2
 FACT_MARGIN = 0.2
