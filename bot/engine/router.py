@@ -172,7 +172,10 @@ ROUTES: tuple[Route, ...] = (
         "an event described in detail, naming states",
     ),
     Route(
-        Intent.EVENT, lambda q: True, events.named_event_answer, "an event of someone only the events name"
+        Intent.EVENT,
+        lambda q: q.has("said"),
+        events.named_event_answer,
+        "what someone only the events name said or did about it",
     ),
     Route(
         Intent.GROUP_MEMBERSHIP,
