@@ -605,8 +605,9 @@ def state_question(ix: FactIndex, ctx: Question) -> Answer:
     reading = _state_intent(ctx)
     if isinstance(reading, Answer):
         event = event_answer(ix, ctx)
-        if event is not None:
-            return event
+        named = {state.iso3 for state in ctx.states}
+        if event is not None and (not event.states or named & set(event.states)):
+            return event  # an event of another state answers a question about this one only by chance
         if not reading.suggestions:
             reading.suggestions = state_suggestions(ix, ctx.states[0])
         return reading
