@@ -589,6 +589,14 @@ def _names_beyond_the_states(ix: FactIndex, ctx: Question) -> bool:
     return bool(names_in(ix, ctx) - state_words)
 
 
+def _own_event(ix: FactIndex, ctx: Question) -> Answer | None:
+    """The event the question describes, if it is about one of the question's states (an event of another
+    state that shares its words answers a question about this one only by chance)."""
+    event = event_answer(ix, ctx)
+    named = {state.iso3 for state in ctx.states}
+    return event if event is not None and (not event.states or named & set(event.states)) else None
+
+
 def state_question(ix: FactIndex, ctx: Question) -> Answer:
     """One or more named states: status, signature, joining, withdrawal or timeline, for the date asked."""
     if ctx.has("not_in_fact_base") and not ctx.has("withdrawal"):
@@ -603,11 +611,14 @@ def state_question(ix: FactIndex, ctx: Question) -> Answer:
         if event is not None:
             return event  # "what did Hegseth sign": the event, not the state's signature
     reading = _state_intent(ctx)
+    if ctx.has("actor") and not isinstance(reading, Answer) and reading[0] != I.STATUS:
+        event = _own_event(ix, ctx)
+        if event is not None:
+            return event  # "when did Poland's president sign the withdrawal": the event, not the deposit
     if isinstance(reading, Answer):
-        event = event_answer(ix, ctx)
-        named = {state.iso3 for state in ctx.states}
-        if event is not None and (not event.states or named & set(event.states)):
-            return event  # an event of another state answers a question about this one only by chance
+        event = _own_event(ix, ctx)
+        if event is not None:
+            return event
         if not reading.suggestions:
             reading.suggestions = state_suggestions(ix, ctx.states[0])
         return reading
