@@ -611,7 +611,7 @@ def state_question(ix: FactIndex, ctx: Question) -> Answer:
         if event is not None:
             return event  # "what did Hegseth sign": the event, not the state's signature
     reading = _state_intent(ctx)
-    if ctx.has("actor") and not isinstance(reading, Answer) and reading[0] != I.STATUS:
+    if ctx.has("actor", "domestic_act") and not isinstance(reading, Answer) and reading[0] != I.STATUS:
         event = _own_event(ix, ctx)
         if event is not None:
             return event  # "when did Poland's president sign the withdrawal": the event, not the deposit
