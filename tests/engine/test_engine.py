@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from support.cli import ROOT
 
 from bot.engine.answer import MAX_ANSWER_CHARS
+from bot.engine.conversation import Conversations
 from bot.engine.core import UNCITED_INTENTS
 from bot.evaluate import judge, load_cases
 
@@ -50,7 +51,15 @@ def test_question_set(engine, capsys: pytest.CaptureFixture[str]) -> None:
     passed: Counter[str] = Counter()
     failures = []
     for case in CASES:
-        verdict = judge(case, engine.ask(case.q, as_of=case.as_of).to_dict())
+        talk = Conversations()  # a follow-up is asked after the questions before it, as in a chat
+        for earlier in case.before:
+            talk.ask(engine, "set", earlier, as_of=case.as_of)
+        answer = (
+            talk.ask(engine, "set", case.q, as_of=case.as_of)
+            if case.before
+            else engine.ask(case.q, as_of=case.as_of)
+        )
+        verdict = judge(case, answer.to_dict())
         totals[case.intent] += 1
         if verdict.ok:
             passed[case.intent] += 1
