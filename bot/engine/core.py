@@ -19,7 +19,14 @@ from bot.engine.dates import format_date
 from bot.engine.entities import GROUP, STATE
 from bot.engine.index import FactIndex
 from bot.engine.intents import Intent
-from bot.engine.phrasing import SCOPE_HINT, date_notes, read_as_note, sentences, separate_states_note
+from bot.engine.phrasing import (
+    SCOPE_HINT,
+    date_notes,
+    premise_notes,
+    read_as_note,
+    sentences,
+    separate_states_note,
+)
 from bot.engine.query import Query
 from bot.engine.question import Question, understand
 from bot.engine.router import route
@@ -197,7 +204,7 @@ class Engine:
             answer.text = read_as_note([(m.text, m.target.label) for m in read]) + answer.text
         if q.carried:
             answer.text = f"_({q.carried})_\n" + answer.text
-        answer.text += date_notes(self.index, q)
+        answer.text += date_notes(self.index, q) + premise_notes(q, answer.states)
         if q.other_treaty:
             answer.text += (
                 f"\n\n_I don't cover {q.other_treaty}; this answer is about the Ottawa Convention only._"

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 import bot.engine.intents as I
 from bot.engine.dates import format_date
 from bot.engine.index import FactIndex
 from bot.engine.question import Question
+from bot.engine.status import LABELS, status_on
 from bot.facts.records import Group, State
 
 SCOPE_HINT = (
@@ -153,6 +154,20 @@ def date_notes(ix: FactIndex, q: Question) -> str:
             f"last reviewed, on {format_date(ix.kb.reviewed)}.)_"
         )
     return ""
+
+
+def premise_notes(q: Question, answered: Sequence[str]) -> str:
+    """A note on each state the question says has left ("now that Ukraine has withdrawn, how many are left")
+    but that gave no notice of withdrawal, when the answer is not about that state itself."""
+    if not q.has("says_it_left"):
+        return ""
+    notes = [
+        f"{the(state, start=True)} has not withdrawn: it gave no notice under Article 20, and on "
+        f"{format_date(q.when.date)} its status is: {LABELS[status_on(state, q.when.date)]}."
+        for state in q.states
+        if state.iso3 not in answered and state.withdrawal_notified is None
+    ]
+    return "".join(f"\n_(Note: {note})_" for note in notes)
 
 
 def the(state: State, *, start: bool = False) -> str:
