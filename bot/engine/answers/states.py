@@ -315,6 +315,8 @@ def _reason_lead(
     """The first line about why ``state`` withdrew, its citations, and what follows it: only withdrawal
     events (True), all its events (False), or nothing (None)."""
     header = f"**{the(state)}**"
+    if state.consent_deposited and ctx.has("joined_words", "signed") and not ctx.has("withdrawal"):
+        return f"{header}, timeline:", [], False  # reasons on record are for leaving, not for joining
     reasons = [e for e in events if e.kind == "withdrawal_reason"]
     if reasons:
         lead = f"{header}: " + " ".join(e.snippet.replace("Reason given: ", "") for e in reasons)
