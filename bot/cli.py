@@ -6,6 +6,7 @@ import argparse
 import datetime as dt
 import io
 import json
+import os
 import sqlite3
 import sys
 from collections.abc import Callable, Sequence
@@ -106,7 +107,17 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line and return the exit status."""
+    """Run the command line and return the exit status. A reader that stops early (``| head``) ends it
+    quietly, with status 1, instead of with a traceback."""
+    try:
+        return _main(argv)
+    except BrokenPipeError:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())  # nothing more reaches the closed pipe, not even at exit
+        return 1
+
+
+def _main(argv: Sequence[str] | None) -> int:
     args = _parser().parse_args(argv)
     from bot.settings import GENERAL, SettingsError, load_settings
 

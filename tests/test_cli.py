@@ -181,3 +181,20 @@ def test_states_csv_carries_the_date_and_the_review_date(db: Path) -> None:
     finland = next(r for r in rows if r["iso3"] == "FIN")
     assert finland["status"] == "withdrawal_pending" and finland["withdrawal_effective"] == "2026-01-10"
     assert len({r["facts_reviewed"] for r in rows}) == 1
+
+
+def test_a_reader_that_stops_early_ends_the_command_quietly(db: Path) -> None:
+    """``python -m bot states | head -1``: the pipe closes before the output is written."""
+    import os
+    import sys
+
+    run("check", db=db)  # build first, so the command below only writes
+    read, write = os.pipe()
+    os.close(read)  # no reader: the first write meets a closed pipe
+    env = {**os.environ, "DATABASE_PATH": str(db), "KNOWLEDGE_DIR": str(KNOWLEDGE), "DISCORD_TOKEN": ""}
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "states"], stdout=write, stderr=subprocess.PIPE, env=env, timeout=120
+    )
+    os.close(write)
+    assert "Traceback" not in result.stderr.decode() and "BrokenPipe" not in result.stderr.decode()
+    assert result.returncode == 1
