@@ -538,10 +538,11 @@ def _query(
     if prefix in ("before", "prior to", "until", "till", "up to"):
         day = start - dt.timedelta(days=1)
         return _point(day, f"{format_date(day)} (before {label_core})", span, note)
-    if prefix == "after":
-        day = end + dt.timedelta(days=1)
-        return _point(day, format_date(day), span, note)
-    if prefix == "since" or (kind == "range" and prefix == ""):
+    if prefix == "after":  # "joined after 2020", "did anyone leave after 2024": 1 January 2021 to today
+        start = end + dt.timedelta(days=1)
+        if start > today:
+            return _point(start, format_date(start), span, note)
+    if prefix in ("since", "after") or (kind == "range" and prefix == ""):
         stop = end if kind == "range" else today
         return DateQuery(
             date=min(stop, today) if start <= today else stop,
