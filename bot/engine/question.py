@@ -211,6 +211,24 @@ def _up_to_next_clause(words: list[str]) -> list[str]:
     return words
 
 
+def _withdrawals_anchor(ix: FactIndex, norm: str, today: dt.date) -> tuple[DateQuery, tuple[int, int]] | None:
+    """ "before the withdrawals", "since the first withdrawal": anchored on the day the first withdrawal took
+    effect, worked out from the states' records."""
+    match = _LEX.router_cues["withdrawals_day"].search(norm)
+    effective = [s.withdrawal_effective for s in ix.kb.states.values() if s.withdrawal_effective]
+    if match is None or not effective:
+        return None
+    first_day, word = min(effective), match.group(1)
+    start = len(norm[: match.start()].split())
+    span = (start, start + len(match.group(0).split()))
+    if word == "before":
+        day = first_day - dt.timedelta(days=1)
+        label = f"{format_date(day)} (before the first withdrawal took effect)"
+        return DateQuery(date=day, start=None, label=label, explicit=True), span
+    label = f"{format_date(first_day)} to {format_date(today)} (since the first withdrawal took effect)"
+    return DateQuery(date=today, start=first_day, label=label, explicit=True, end=today), span
+
+
 def event_anchored_date(
     ix: FactIndex, found: Found, today: dt.date
 ) -> tuple[DateQuery, tuple[int, int]] | None:
@@ -225,6 +243,9 @@ def event_anchored_date(
             first,
             first + len(in_force.group(0).split()),
         )
+    withdrawals = _withdrawals_anchor(ix, norm, today)
+    if withdrawals is not None:
+        return withdrawals
     match = _LEX.router_cues["event_anchor"].search(norm)
     if match is None:
         return None
