@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from bot.engine.dates import mentions_now
 from bot.engine.lexicon import lexicon
-from bot.engine.question import Question
+from bot.engine.question import Question, domestic_step
 from bot.textnorm import fold
 
 if TYPE_CHECKING:
@@ -176,7 +176,7 @@ def _carried_subject(q: Question, prev: Question, earlier: Question | None) -> t
     compared = _compared(q, prev, earlier)
     if compared is not None:
         return compared
-    if q.has("actor", "domestic_act") and not q.has("how_many", "strong_list"):
+    if domestic_step(q) and not q.has("how_many", "strong_list", "procedural"):
         return f"{q.text.rstrip(' ?.!')} ({' and '.join(names)})", ", ".join(names)  # "who signed the law?"
     if q.fact_score >= TREATY_QUESTION or (q.when.is_period and q.has("happenings")):
         return None  # "what does it say about stockpiles", "what happened in 2025": not about the state

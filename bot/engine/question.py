@@ -113,6 +113,12 @@ def other_treaty(norm: str) -> str:
     return ""
 
 
+def domestic_step(q: Question) -> bool:
+    """A question about a step a state's own institutions took to leave: a law signed or passed, or its
+    president, government or parliament with a word of leaving ("when did Poland's president denounce it")."""
+    return q.has("domestic_act") or (q.has("actor") and q.has("withdrawal"))
+
+
 def templated(found: Found, when: DateQuery, *, drop: tuple[int, int] | None = None) -> str:
     """The question's words with states as ``X``, groups as ``G`` and (when a date was named) years as ``D``."""
     tokens = list(found.tokens)

@@ -27,8 +27,6 @@ def stem(word: str) -> str:
             break
     if len(word) > 4 and word[-1] == word[-2]:
         word = word[:-1]
-    if len(word) > 4 and word[-1] == "e":  # "denounce" as "denounced": "denounc"
-        word = word[:-1]
     return word
 
 

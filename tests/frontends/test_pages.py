@@ -138,8 +138,9 @@ def test_the_same_reply_is_laid_out_once_and_a_changed_one_anew() -> None:
     first = to_pages(Reply(body="Chad is a State Party.", footer="Answer for 27 November 2026"))
     again = to_pages(Reply(body="Chad is a State Party.", footer="Answer for 27 November 2026"))
     assert again == first and again[0] is first[0]
-    again.clear()  # the caller's list is its own
-    assert to_pages(Reply(body="Chad is a State Party.", footer="Answer for 27 November 2026"))
+    again.clear()  # the caller's list is its own: the next caller still gets the page
+    third = to_pages(Reply(body="Chad is a State Party.", footer="Answer for 27 November 2026"))
+    assert len(third) == 1 and third[0] is first[0]
     later = to_pages(Reply(body="Chad is a State Party.", footer="Answer for 28 November 2026"))
     assert later[0].footer.text == "Answer for 28 November 2026"
     declined = to_pages(Reply(body="Chad is a State Party.", footer="Answer for 28 November 2026", title="?"))

@@ -125,8 +125,11 @@ def named_event_answer(ix: FactIndex, q: Question) -> Answer | None:
     """The event of someone or something only the events name ("what did Guterres say about the
     withdrawals"), before the lists the question's other words would ask for; None when no event names it."""
     names = names_in(ix, q)
-    if not names or not _named(ix.search.search(query_tokens(ix, q), limit=3), names):
-        return None
+    named = _named(ix.search.search(query_tokens(ix, q), limit=3), names) if names else None
+    if not named or len(named[0].matched) < 2:
+        return (
+            None  # the name and a word of the question: "what did the 22MSP say about suspension" is a fact
+        )
     return event_answer(ix, q)
 
 

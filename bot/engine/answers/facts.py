@@ -54,13 +54,13 @@ def fact_answer(ix: FactIndex, fact: Fact, ctx: Question, *, confidence: float) 
     return matched(text, [], citations, min(1.0, 0.5 + confidence * 0.6), I.FACT)
 
 
-_YEAR = re.compile(r"\b(19|20)\d{2}\b")
+_YEAR = re.compile(r"^(19|20)\d{2}\b")  # a fact titled by its year is about that year alone
 
 
 def best_fact_answer(ix: FactIndex, ctx: Question) -> Answer | None:
     """The treaty fact that best matches the question, unless the question names a year it does not speak of
     ("who won the Nobel Peace Prize in 2024" is not answered with the 1997 prize)."""
-    if ctx.fact is None or (_YEAR.search(ctx.fact.title) and not _covers_year(ctx.fact, ctx)):
+    if ctx.fact is None or (_YEAR.match(ctx.fact.title) and not _covers_year(ctx.fact, ctx)):
         return None  # a fact of one year ("1997 Nobel Peace Prize") does not answer for another
     return fact_answer(ix, ctx.fact, ctx, confidence=ctx.fact_score)
 

@@ -33,7 +33,7 @@ from bot.engine.phrasing import (
     the,
     yes,
 )
-from bot.engine.question import Question
+from bot.engine.question import Question, domestic_step
 from bot.engine.status import (
     NON_PARTY,
     PARTY,
@@ -596,7 +596,7 @@ def _own_event(ix: FactIndex, ctx: Question) -> Answer | None:
     state that shares its words answers a question about this one only by chance)."""
     event = event_answer(ix, ctx)
     named = {state.iso3 for state in ctx.states}
-    return event if event is not None and (not event.states or named & set(event.states)) else None
+    return event if event is not None and named & set(event.states) else None
 
 
 def state_question(ix: FactIndex, ctx: Question) -> Answer:
@@ -613,7 +613,7 @@ def state_question(ix: FactIndex, ctx: Question) -> Answer:
         if event is not None:
             return event  # "what did Hegseth sign": the event, not the state's signature
     reading = _state_intent(ctx)
-    if ctx.has("actor", "domestic_act") and not isinstance(reading, Answer) and reading[0] != I.STATUS:
+    if domestic_step(ctx) and not isinstance(reading, Answer) and reading[0] != I.STATUS:
         event = _own_event(ix, ctx)
         if event is not None:
             return event  # "when did Poland's president sign the withdrawal": the event, not the deposit

@@ -50,8 +50,9 @@ ASK, STATUS, WITHDRAWALS, PARTIES, TIMELINE, TREATY, ABOUT, RELOAD, HELP, CHART,
 CHART_DESCRIPTIONS = {("start" if k == "from" else k): v for k, v in CHART.descriptions(DISCORD).items()}
 FORMATS = [app_commands.Choice(name=fmt.upper(), value=fmt) for fmt in exports.FORMATS]
 CHOICES_CACHED = 4096
-NO_MENTIONS = discord.AllowedMentions.none()  # read, never changed, by discord.py
 """How many autocomplete answers (facts, locale, text typed) are kept before the cache starts over."""
+NO_MENTIONS = discord.AllowedMentions.none()
+"""The mentions every reply allows: none. One object for all; discord.py reads it and never changes it."""
 
 
 def strip_mentions(text: str) -> str:
