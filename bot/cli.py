@@ -107,18 +107,21 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line and return the exit status. A reader that stops early (``| head``) ends it
-    quietly, with status 1, instead of with a traceback."""
+    """Run the command line and return the exit status. When a reader stops early (``| head``), a command
+    that prints its answer ends quietly, with status 1, instead of with a traceback; the bot itself (``run``,
+    ``sync``) is not covered, so that a broken connection there is never taken for a closed pipe."""
+    args = _parser().parse_args(argv)
+    if args.command in ("run", "sync"):
+        return _main(args)
     try:
-        return _main(argv)
+        return _main(args)
     except BrokenPipeError:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())  # nothing more reaches the closed pipe, not even at exit
         return 1
 
 
-def _main(argv: Sequence[str] | None) -> int:
-    args = _parser().parse_args(argv)
+def _main(args: argparse.Namespace) -> int:
     from bot.settings import GENERAL, SettingsError, load_settings
 
     _forgiving_stdio()
