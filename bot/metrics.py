@@ -18,6 +18,7 @@ import datetime as dt
 import logging
 import math
 from collections.abc import Callable
+from typing import ClassVar
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 from prometheus_client.exposition import choose_encoder
@@ -46,34 +47,49 @@ RATE_LIMIT_WARNINGS = {
 
 
 class RateLimitLog(logging.Filter):
-    """A filter on one of discord.py's loggers that calls ``on_hit`` for each rate-limit warning, and
-    changes nothing of what is logged: with the logger above WARNING, it lets WARNING through to be seen
-    here, then drops what the logger would not have logged."""
+    """The filter on one of discord.py's loggers that tells its subscribers of each rate-limit warning, one per
+    logger and shared by every bot of the process (each counts the process's 429s). It changes nothing of
+    what is logged: with the logger above WARNING, it lowers it to WARNING to see those, then drops them."""
 
-    def __init__(self, logger: logging.Logger, words: str, on_hit: Callable[[], None]) -> None:
+    _watching: ClassVar[dict[str, RateLimitLog]] = {}
+
+    def __init__(self, logger: logging.Logger, words: str) -> None:
         super().__init__()
         self.logger = logger
         self.words = words
-        self.on_hit = on_hit
+        self.subscribers: list[Callable[[], None]] = []
         self.level = logger.level
         self.shown = logger.getEffectiveLevel()
+        self.lowered = self.shown > logging.WARNING
+
+    @classmethod
+    def subscribe(cls, name: str, words: str, on_hit: Callable[[], None]) -> Callable[[], None]:
+        """Call ``on_hit`` for each rate-limit warning of logger ``name``; return the function that stops it.
+        The first subscriber installs the filter, the last to leave removes it and restores the level."""
+        watch = cls._watching.get(name)
+        if watch is None:
+            watch = cls._watching[name] = cls(logging.getLogger(name), words)
+            watch.logger.addFilter(watch)
+            if watch.lowered:
+                watch.logger.setLevel(logging.WARNING)
+        watch.subscribers.append(on_hit)
+
+        def unsubscribe() -> None:
+            if on_hit in watch.subscribers:
+                watch.subscribers.remove(on_hit)
+            if not watch.subscribers and cls._watching.get(name) is watch:
+                del cls._watching[name]
+                watch.logger.removeFilter(watch)
+                watch.logger.setLevel(watch.level)
+
+        return unsubscribe
 
     def filter(self, record: logging.LogRecord) -> bool:
-        """Count a rate-limit warning; keep the record if the logger would have logged it."""
+        """Count a rate-limit warning; keep the record unless only this filter let it be made."""
         if record.levelno == logging.WARNING and self.words in str(record.msg):
-            self.on_hit()
-        return record.levelno >= self.shown
-
-    def install(self) -> None:
-        """Start watching the logger."""
-        self.logger.addFilter(self)
-        if self.shown > logging.WARNING:
-            self.logger.setLevel(logging.WARNING)
-
-    def remove(self) -> None:
-        """Stop watching, and give the logger back its level."""
-        self.logger.removeFilter(self)
-        self.logger.setLevel(self.level)
+            for on_hit in list(self.subscribers):
+                on_hit()
+        return not (self.lowered and record.levelno < self.shown)
 
 
 class Metrics:
@@ -163,16 +179,14 @@ class Metrics:
         """Count each 429 from Discord that discord.py waits out, from the warning it logs for it; return
         the function that stops counting. (An aiohttp trace would see every response, but it costs every
         request: about a twelfth of the bot's time under load.)"""
-        watches = [
-            RateLimitLog(logging.getLogger(name), words, self.discord_rate_limited)
+        stops = [
+            RateLimitLog.subscribe(name, words, self.discord_rate_limited)
             for name, words in RATE_LIMIT_WARNINGS.items()
         ]
-        for watch in watches:
-            watch.install()
 
         def stop() -> None:
-            for watch in watches:
-                watch.remove()
+            for unsubscribe in stops:
+                unsubscribe()
 
         return stop
 

@@ -202,3 +202,41 @@ async def test_reloads_are_counted_by_outcome_and_loaded_at_follows_the_swaps(
         sample(metrics, "treatybot_facts_age_days")
         == (dt.datetime.now(dt.UTC).date() - store.kb.reviewed).days
     )
+
+
+def test_two_bots_stopping_in_any_order_leave_the_loggers_as_they_were() -> None:
+    parent, child = logging.getLogger("discord.webhook"), logging.getLogger("discord.webhook.async_")
+    levels = (parent.level, child.level, logging.getLogger("discord.http").level)
+    parent.setLevel(logging.ERROR)  # as LOG_LEVEL=ERROR leaves it; the child inherits it
+    try:
+        first, second = Metrics(), Metrics()
+        stop_first, stop_second = first.watch_discord_rate_limits(), second.watch_discord_rate_limits()
+        child.warning("Webhook ID %s is rate limited. Retrying in %.2f seconds.", 1, 0.5)
+        stop_first()  # the first to start stops first
+        child.warning("Webhook ID %s is rate limited. Retrying in %.2f seconds.", 1, 0.5)
+        stop_second()
+        assert sample(first, "treatybot_rate_limit_hits_total", source="discord") == 1
+        assert sample(second, "treatybot_rate_limit_hits_total", source="discord") == 2
+        assert child.level == levels[1] and child.getEffectiveLevel() == logging.ERROR
+        assert not [f for f in child.filters if isinstance(f, RateLimitLog)]
+    finally:
+        parent.setLevel(levels[0])
+
+
+async def test_a_429_that_discord_py_does_not_wait_out_is_counted_where_the_error_is_reported() -> None:
+    """A 429 without Discord's Via header (an edge ban) is raised, not waited out, and logs no warning."""
+    from types import SimpleNamespace
+    from unittest.mock import AsyncMock
+
+    bot = TreatyBot(Settings(), cast(CommandReplies, None))
+    response = SimpleNamespace(status=429, reason="Too Many Requests")
+    banned = discord.HTTPException(cast(aiohttp.ClientResponse, response), "You are being rate limited.")
+    sent = AsyncMock()
+    interaction = SimpleNamespace(
+        response=SimpleNamespace(is_done=lambda: False, send_message=sent), command=None, id=1
+    )
+    command = cast(discord.app_commands.Command, SimpleNamespace(name="ask"))
+    error = discord.app_commands.CommandInvokeError(command, banned)
+    await bot.tree.on_error(cast(discord.Interaction, interaction), error)
+    assert sample(bot.metrics, "treatybot_rate_limit_hits_total", source="discord") == 1
+    assert sent.await_count == 1  # the user is still told

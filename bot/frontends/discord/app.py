@@ -168,6 +168,10 @@ def intents() -> discord.Intents:
 
 class TreatyTree(app_commands.CommandTree):
     async def on_error(self, interaction: discord.Interaction, error: app_commands.AppCommandError) -> None:
+        original = getattr(error, "original", error)
+        metrics = getattr(self.client, "metrics", None)
+        if isinstance(original, discord.HTTPException) and original.status == 429 and metrics is not None:
+            metrics.discord_rate_limited()  # a 429 discord.py does not wait out (no Via header) logs no warning
         await report_interaction_error(interaction, error)
 
 
