@@ -80,7 +80,8 @@ class RateLimitLog(logging.Filter):
             if not watch.subscribers and cls._watching.get(name) is watch:
                 del cls._watching[name]
                 watch.logger.removeFilter(watch)
-                watch.logger.setLevel(watch.level)
+                if watch.lowered and watch.logger.level == logging.WARNING:
+                    watch.logger.setLevel(watch.level)
 
         return unsubscribe
 

@@ -28,7 +28,6 @@ if TYPE_CHECKING:
 TTL_SECONDS = 600.0
 TREATY_QUESTION = 0.55
 MAX_CONVERSATIONS = 10_000
-MAX_CARRIED_STATES = 8  # an answer about more states than this is a list, not a subject to carry
 _LEX = lexicon()
 _FOLLOW = _LEX.router_cues
 
@@ -187,15 +186,6 @@ def _carried_subject(q: Question, prev: Question, earlier: Question | None) -> t
     return None
 
 
-def _with_answered_states(question: Question, answer: Answer, engine: Engine) -> Question:
-    """A question that named no state, kept with the few states its answer was about ("who withdrew?"), so
-    that "when did they notify?" asks about them."""
-    if question.states or question.groups or not 0 < len(answer.states) <= MAX_CARRIED_STATES:
-        return question
-    states = engine.kb.states
-    return replace(question, states=tuple(states[code] for code in answer.states if code in states))
-
-
 class Conversations:
     """Conversations by key (user and channel), each forgotten ``ttl`` seconds after its last question."""
 
@@ -228,7 +218,6 @@ class Conversations:
             text, previous=previous, earlier=turn.earlier if turn else None, as_of=as_of, noted=noted
         )
         if question is not None and answer.matched:
-            question = _with_answered_states(question, answer, engine)
             shown = noted | {code for code in answer.states if "Note:" in answer.text}
             self._turns[key] = Turn(question, self.clock(), earlier=previous, noted=frozenset(shown))
             self._turns.move_to_end(key)

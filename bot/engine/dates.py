@@ -11,7 +11,7 @@ import calendar
 import datetime as dt
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from dateutil.easter import easter
 
@@ -139,6 +139,7 @@ class DateQuery:
     invalid: str = ""
     end: dt.date | None = None
     note: str = ""
+    after: bool = False  # named as "after" a day or period: its first day, or the time from it to today
 
     @property
     def is_period(self) -> bool:
@@ -538,11 +539,12 @@ def _query(
     if prefix in ("before", "prior to", "until", "till", "up to"):
         day = start - dt.timedelta(days=1)
         return _point(day, f"{format_date(day)} (before {label_core})", span, note)
-    if prefix == "after":  # "joined after 2020", "did anyone leave after 2024": 1 January 2021 to today
-        start = end + dt.timedelta(days=1)
-        if start > today:
-            return _point(start, format_date(start), span, note)
-    if prefix in ("since", "after") or (kind == "range" and prefix == ""):
+    if (
+        prefix == "after"
+    ):  # the first day after; a question about what happened makes it a period (question.py)
+        day = end + dt.timedelta(days=1)
+        return replace(_point(day, format_date(day), span, note), after=True)
+    if prefix == "since" or (kind == "range" and prefix == ""):
         stop = end if kind == "range" else today
         return DateQuery(
             date=min(stop, today) if start <= today else stop,

@@ -151,6 +151,17 @@ def count_target(text: str) -> str:
     return " ".join(clause.split()[:8])
 
 
+def _after_as_period(when: DateQuery, norm: str, names_a_state: bool, today: dt.date) -> DateQuery:
+    """ "after 2020" as the time from 1 January 2021 to today when the question asks what happened then ("who
+    joined after 2020", "did anyone leave after 2024", "did Finland withdraw after 2024"); a state's status
+    "after 2020" stays the status on 1 January 2021."""
+    happened = _LEX.state_cues["withdrawal"].search(norm) or _LEX.state_cues["joined"].search(norm)
+    if not when.after or when.date > today or not (_asks_for_many(norm) or not names_a_state or happened):
+        return when
+    label = f"{format_date(when.date)} to {format_date(today)}"
+    return replace(when, date=today, start=when.date, end=today, label=label)
+
+
 def _asks_for_many(norm: str) -> bool:
     """ "which states left after …", "how many joined after …": the answer spans the time after the anchor."""
     return bool(
@@ -460,6 +471,7 @@ def understand(raw: str, today: dt.date, ix: FactIndex, *, truncated: bool = Fal
     found = _with_lowercase_us(ix, ix.entities.find(raw))
     when = find_date(_without_group_names(text, found), today=today)
     states, groups = _entities(ix, found)
+    when = _after_as_period(when, norm, bool(states), today)
     anchor = anchored_date(ix, found, today) if not when.explicit else None
     anchor_span: tuple[int, int] | None = None
     if anchor is not None and (

@@ -31,8 +31,8 @@ D = dt.date.fromisoformat
         ("in the second half of 2025", "2025-12-31", "2025-07-01"),
         ("at the end of last year", "2025-12-31", None),
         ("in early 2026", "2026-01-01", None),
-        ("after 2025", "2026-11-27", "2026-01-01"),  # a period to today: "who joined after 2025"
-        ("after 2030", "2031-01-01", None),  # the future: the day itself
+        ("after 2025", "2026-01-01", None),  # the first day; "who joined after 2025" makes it a period
+        ("after 2030", "2031-01-01", None),
         ("in 2026", "2026-11-27", "2026-01-01"),
     ],
 )

@@ -54,14 +54,25 @@ def fact_answer(ix: FactIndex, fact: Fact, ctx: Question, *, confidence: float) 
     return matched(text, [], citations, min(1.0, 0.5 + confidence * 0.6), I.FACT)
 
 
-_YEAR = re.compile(r"^(19|20)\d{2}\b")  # a fact titled by its year is about that year alone
+_YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
+
+
+def _fits_the_year(fact: Fact, q: Question) -> bool:
+    """A fact whose title names a year answers a question naming another year only if it speaks of that
+    year, or (a report, not an event) if the year asked is later: "1997 Nobel Peace Prize" says nothing of
+    2024, "Landmine Monitor 2025" nothing of 2019, but it is the latest word on 2026."""
+    years = [int(y) for y in _YEAR.findall(fact.title)]
+    if not years or not q.when.explicit or _covers_year(fact, q):
+        return True
+    asked = q.when.date.year
+    return not fact.title.startswith(str(years[0])) and asked > max(years)
 
 
 def best_fact_answer(ix: FactIndex, ctx: Question) -> Answer | None:
     """The treaty fact that best matches the question, unless the question names a year it does not speak of
     ("who won the Nobel Peace Prize in 2024" is not answered with the 1997 prize)."""
-    if ctx.fact is None or (_YEAR.match(ctx.fact.title) and not _covers_year(ctx.fact, ctx)):
-        return None  # a fact of one year ("1997 Nobel Peace Prize") does not answer for another
+    if ctx.fact is None or not _fits_the_year(ctx.fact, ctx):
+        return None
     return fact_answer(ix, ctx.fact, ctx, confidence=ctx.fact_score)
 
 
