@@ -232,17 +232,20 @@ def _withdrawals_anchor(ix: FactIndex, norm: str, today: dt.date) -> tuple[DateQ
     """ "before the withdrawals", "since the first withdrawal": anchored on the day the first withdrawal took
     effect, worked out from the states' records."""
     match = _LEX.router_cues["withdrawals_day"].search(norm)
-    effective = [s.withdrawal_effective for s in ix.kb.states.values() if s.withdrawal_effective]
-    if match is None or not effective:
+    noticed = bool(match and match.group(2) and "effect" not in match.group(2))  # "were announced", "notices"
+    field = "withdrawal_notified" if noticed else "withdrawal_effective"
+    days = [day for s in ix.kb.states.values() if (day := getattr(s, field)) is not None]
+    if match is None or not days:
         return None
-    first_day, word = min(effective), match.group(1)
+    first_day, word = min(days), match.group(1)
     start = len(norm[: match.start()].split())
     span = (start, start + len(match.group(0).split()))
     if word == "before":
         day = first_day - dt.timedelta(days=1)
-        label = f"{format_date(day)} (before the first withdrawal took effect)"
+        label = f"{format_date(day)} (before the first withdrawal {'notice' if noticed else 'took effect'})"
         return DateQuery(date=day, start=None, label=label, explicit=True), span
-    label = f"{format_date(first_day)} to {format_date(today)} (since the first withdrawal took effect)"
+    since = "notice" if noticed else "took effect"
+    label = f"{format_date(first_day)} to {format_date(today)} (since the first withdrawal {since})"
     return DateQuery(date=today, start=first_day, label=label, explicit=True, end=today), span
 
 
