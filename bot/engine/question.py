@@ -460,8 +460,13 @@ def _without_group_names(text: str, found: Found) -> str:
     return text
 
 
-def _without_date(text: str, when: DateQuery) -> str:
-    """The question's words with the date phrase taken out ("last christmas" names no ordinal)."""
+def _without_date(
+    text: str, when: DateQuery, *, found: Found | None = None, anchor: tuple[int, int] | None = None
+) -> str:
+    """The question's words with the date phrase taken out ("last christmas" names no ordinal), or the words
+    of the record or event it is anchored on ("since the first withdrawal": no "first" either)."""
+    if anchor is not None and found is not None:
+        return " ".join(w for i, w in enumerate(found.tokens) if not anchor[0] <= i < anchor[1])
     if when.span is None:
         return normalize(text)
     return normalize(text[: when.span[0]] + " " + text[when.span[1] :])
@@ -493,7 +498,7 @@ def understand(raw: str, today: dt.date, ix: FactIndex, *, truncated: bool = Fal
         if event_anchor is not None:
             when, anchor_span = event_anchor
     t = templated(found, when, drop=anchor_span)
-    bare = _without_date(text, when)
+    bare = _without_date(text, when, found=found, anchor=anchor_span)
     dates = date_positions(found, text, when, anchor_span)
     target = count_target(t)
     article = _LEX.router_cues["article"].search(norm)
