@@ -175,15 +175,14 @@ def _carried_subject(q: Question, prev: Question, earlier: Question | None) -> t
     compared = _compared(q, prev, earlier)
     if compared is not None:
         return compared
+    about = f"{q.text.rstrip(' ?.!')} ({' and '.join(names)})", ", ".join(names)
     if domestic_step(q) and not q.has("how_many", "strong_list", "procedural"):
-        return f"{q.text.rstrip(' ?.!')} ({' and '.join(names)})", ", ".join(names)  # "who signed the law?"
+        return about  # "who signed the law?"
     if q.fact_score >= TREATY_QUESTION or (q.when.is_period and q.has("happenings")):
         return None  # "what does it say about stockpiles", "what happened in 2025": not about the state
     if _FOLLOW["pronoun"].search(q.norm) or _FOLLOW["which_one"].search(q.norm):
         return _with_subject(q, names), ", ".join(names)
-    if _carries_subject(q):
-        return f"{q.text.rstrip(' ?.!')} ({' and '.join(names)})", ", ".join(names)
-    return None
+    return about if _carries_subject(q) else None
 
 
 class Conversations:

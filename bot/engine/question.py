@@ -155,8 +155,10 @@ def _after_as_period(when: DateQuery, norm: str, names_a_state: bool, today: dt.
     """ "after 2020" as the time from 1 January 2021 to today when the question asks what happened then ("who
     joined after 2020", "did anyone leave after 2024", "did Finland withdraw after 2024"); a state's status
     "after 2020" stays the status on 1 January 2021."""
+    if not when.after or when.date > today:
+        return when
     happened = _LEX.state_cues["withdrawal"].search(norm) or _LEX.state_cues["joined"].search(norm)
-    if not when.after or when.date > today or not (_asks_for_many(norm) or not names_a_state or happened):
+    if names_a_state and not happened and not _asks_for_many(norm):
         return when
     label = f"{format_date(when.date)} to {format_date(today)}"
     return replace(when, date=today, start=when.date, end=today, label=label)
@@ -232,10 +234,12 @@ def _withdrawals_anchor(ix: FactIndex, norm: str, today: dt.date) -> tuple[DateQ
     """ "before the withdrawals", "since the first withdrawal": anchored on the day the first withdrawal took
     effect, worked out from the states' records."""
     match = _LEX.router_cues["withdrawals_day"].search(norm)
-    noticed = bool(match and match.group(2) and "effect" not in match.group(2))  # "were announced", "notices"
+    if match is None:
+        return None
+    noticed = bool(match.group(2) and "effect" not in match.group(2))  # "were announced", "the notices"
     field = "withdrawal_notified" if noticed else "withdrawal_effective"
     days = [day for s in ix.kb.states.values() if (day := getattr(s, field)) is not None]
-    if match is None or not days:
+    if not days:
         return None
     first_day, word = min(days), match.group(1)
     start = len(norm[: match.start()].split())

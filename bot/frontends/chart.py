@@ -31,7 +31,7 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from bot.engine.dates import format_date
 from bot.engine.status import is_state_party
@@ -371,6 +371,22 @@ def _num(day: dt.date) -> float:
     return float(date2num(dt.datetime(day.year, day.month, day.day)))  # type: ignore[no-untyped-call]
 
 
+def _mark(ax: Axes, x: float, y: float, kind: str, *, size: int, **options: Any) -> None:
+    """One step's marker (its shape and colour from ``MARKS``; hollow when the step is not filled)."""
+    marker, colour, filled = MARKS[kind]
+    ax.plot(
+        [x],
+        [y],
+        marker=marker,
+        markersize=size,
+        markeredgewidth=2,
+        color=colour,
+        markerfacecolor=colour if filled else "white",
+        linestyle="none",
+        **options,
+    )
+
+
 def _draw_line(ax: Axes, plan: _Plan) -> None:
     xs = [_num(d) for d, _ in plan.series] + [_num(plan.as_of)]
     ys = [c for _, c in plan.series] + [plan.end_count]
@@ -390,18 +406,7 @@ def _draw_line(ax: Axes, plan: _Plan) -> None:
     if plan.window > plan.start:
         ax.axvspan(_num(plan.window), xs[-1], color=BAND, zorder=0, linewidth=0)
     for change in plan.changes:
-        marker, colour, filled = MARKS[change.kind]
-        ax.plot(
-            [_num(change.day)],
-            [change.count],
-            marker=marker,
-            markersize=11,
-            markeredgewidth=2,
-            color=colour,
-            markerfacecolor=colour if filled else "white",
-            linestyle="none",
-            zorder=5,
-        )
+        _mark(ax, _num(change.day), change.count, change.kind, size=11, zorder=5)
 
 
 def _style_axes(ax: Axes, plan: _Plan) -> None:
@@ -548,19 +553,8 @@ def _draw_steps(ax: Axes, strip: Axes, plan: _Plan, renderer: RendererBase) -> N
     for day, steps in days.items():
         x = _num(day)
         for step in steps:
-            marker, colour, filled = MARKS[step.kind]
-            ax.axvline(x, color=colour, linestyle=(0, (2, 2)), linewidth=1.6, zorder=2)
-            strip.plot(
-                [x],
-                [0.9],
-                marker=marker,
-                markersize=12,
-                markeredgewidth=2,
-                color=colour,
-                markerfacecolor=colour if filled else "white",
-                linestyle="none",
-                clip_on=False,
-            )
+            ax.axvline(x, color=MARKS[step.kind][1], linestyle=(0, (2, 2)), linewidth=1.6, zorder=2)
+            _mark(strip, x, 0.9, step.kind, size=12, clip_on=False)
         words = ", ".join(s.label for s in steps)
         label = strip.text(
             x,
@@ -574,7 +568,7 @@ def _draw_steps(ax: Axes, strip: Axes, plan: _Plan, renderer: RendererBase) -> N
             bbox={"facecolor": "white", "edgecolor": "none", "pad": 0},
         )
         row = _place_label(label, rows, "right" if x > middle else "left", renderer)
-        strip.plot([x, x], [0.9, ROWS[row]], color=colour, linewidth=1.2, zorder=1)
+        strip.plot([x, x], [0.9, ROWS[row]], color=MARKS[steps[-1].kind][1], linewidth=1.2, zorder=1)
 
 
 def _draw_legend(fig: Figure, plan: _Plan) -> None:
